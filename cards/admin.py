@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cards.models import Card
+from dealkennis.admin import KnowledgeItemAdmin
+
+
+@admin.register(Card)
+class CardAdmin(KnowledgeItemAdmin):
+    list_display = [*KnowledgeItemAdmin.list_display, "review_due"]
+    list_filter = [*KnowledgeItemAdmin.list_filter, "awaiting_check"]
+    search_fields = [*KnowledgeItemAdmin.search_fields, "question", "answer"]
+    autocomplete_fields = ["deal", "lessons"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "question", "answer", "summary", "body", "learn_more"]}),
+        KnowledgeItemAdmin.classification_fieldset,
+        (_("Achtergrond"), {"fields": ["lessons", "starter_rank"]}),
+        (_("Actualiteit"), {"fields": ["awaiting_check", "last_checked", "review_due"]}),
+        KnowledgeItemAdmin.publication_fieldset,
+    ]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from cards import views
+
+urlpatterns = [
+    path("", views.card_list, name="card-list"),
+    path("<slug:slug>/", views.card_detail, name="card-detail"),
+]

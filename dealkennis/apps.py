@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DealkennisConfig(AppConfig):
+    name = "dealkennis"
+    verbose_name = _("Programma's en deals")
+
+    def ready(self):
+        from dealkennis import signals  # noqa: F401

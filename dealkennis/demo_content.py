@@ -1,0 +1,90 @@
+"""The demo content: programmes, deals, cards and lessons kept as TOML files.
+
+TOML keeps long Dutch Markdown texts readable and reviewable in a diff, which
+a JSON fixture would not.
+"""
+
+import tomllib
+from pathlib import Path
+
+from django.db import transaction
+
+from cards.models import Card
+from dealkennis.models import Deal, Programme
+from lessons.models import Lesson
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+COMMON_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "body",
+    "stream",
+    "mode",
+    "order",
+    "level",
+    "status",
+    "visibility",
+    "source",
+)
+CARD_FIELDS = COMMON_FIELDS + (
+    "question",
+    "answer",
+    "learn_more",
+    "awaiting_check",
+    "last_checked",
+    "review_due",
+    "starter_rank",
+)
+LESSON_FIELDS = COMMON_FIELDS + ("insight", "change", "takeaway", "source_kind")
+
+
+def read_demo(name: str) -> dict:
+    with open(DEMO_DIR / f"{name}.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+def database_is_empty() -> bool:
+    return not (Programme.objects.exists() or Card.objects.exists() or Lesson.objects.exists())
+
+
+@transaction.atomic
+def load_demo_content() -> dict:
+    """Create everything from the TOML files; one transaction, so all or nothing."""
+    programmes_data = read_demo("programmes")
+    programmes = {entry["slug"]: Programme.objects.create(**entry) for entry in programmes_data["programme"]}
+    deals = {}
+    for entry in programmes_data.get("deal", []):
+        entry = {**entry, "programme": programmes[entry["programme"]]}
+        deals[entry["slug"]] = Deal.objects.create(**entry)
+
+    lessons = {}
+    for entry in read_demo("lessons")["lesson"]:
+        lessons[entry["slug"]] = _create(Lesson, entry, LESSON_FIELDS, programmes, deals)
+
+    cards = []
+    for entry in read_demo("cards")["card"]:
+        card = _create(Card, entry, CARD_FIELDS, programmes, deals)
+        card.lessons.set([lessons[slug] for slug in entry.get("lessons", [])])
+        cards.append(card)
+
+    return {
+        "programmes": len(programmes),
+        "deals": len(deals),
+        "cards": len(cards),
+        "lessons": len(lessons),
+    }
+
+
+def _create(model, entry, fields, programmes, deals):
+    values = {field: entry[field] for field in fields if field in entry}
+    item = model(
+        **values,
+        programme=programmes[entry["programme"]],
+        deal=deals[entry["deal"]] if entry.get("deal") else None,
+    )
+    item.full_clean()
+    item.save()
+    item.tags.set(entry.get("tags", []))
+    return item

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from dealkennis.demo_content import database_is_empty, load_demo_content
+
+
+class Command(BaseCommand):
+    help = "Load the demo programmes, deals, cards and lessons into an empty database."
+
+    def handle(self, *args, **options):
+        if not database_is_empty():
+            self.stdout.write("The database already holds content; demo content not loaded.")
+            return
+        counts = load_demo_content()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Loaded {programmes} programmes, {deals} deals, {cards} cards and {lessons} lessons.".format(
+                    **counts
+                )
+            )
+        )

@@ -1,0 +1,208 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from dealkennis.classification import (
+    ORDER_QUESTIONS,
+    Level,
+    Mode,
+    Order,
+    Status,
+    Stream,
+    Visibility,
+)
+from dealkennis.markdown import render_markdown
+
+
+class Programme(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    ministries = models.CharField(_("ministeries"), max_length=200)
+    description = models.TextField(_("korte beschrijving"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("programma")
+        verbose_name_plural = _("programma's")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programme-detail", args=[self.slug])
+
+
+class Deal(models.Model):
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="deals", verbose_name=_("programma")
+    )
+    partners = models.TextField(_("partners"), blank=True)
+    signed_on = models.DateField(_("ondertekend op"), null=True, blank=True)
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True)
+    description = models.TextField(_("korte beschrijving"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("signed_on")),
+                name="deal_ends_after_signing",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class KnowledgeItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """What a reader of the site may see; the admin has its own, wider view."""
+        published = self.published()
+        if user is not None and user.is_authenticated:
+            return published
+        return published.filter(visibility=Visibility.PUBLIC)
+
+    def for_listing(self):
+        return self.select_related("programme", "deal").prefetch_related("tags")
+
+
+def _choice_constraint(field, choices):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": choices.values}),
+        name=f"%(app_label)s_%(class)s_{field}_valid",
+    )
+
+
+class KnowledgeItem(models.Model):
+    """What cards and lessons share: text, classification, workflow, search."""
+
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    summary = models.TextField(_("korte samenvatting"), max_length=600)
+    body = models.TextField(_("tekst (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("programma")
+    )
+    deal = models.ForeignKey(
+        Deal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("deal"),
+    )
+    stream = models.CharField(_("leerstroming"), max_length=20, choices=Stream.choices)
+    mode = models.CharField(_("leervorm"), max_length=20, choices=Mode.choices)
+    order = models.CharField(_("orde"), max_length=10, choices=Order.choices)
+    level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
+    tags = TaggableManager(_("tags"), blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    visibility = models.CharField(
+        _("zichtbaarheid"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    source = models.CharField(_("bron"), max_length=300, help_text=_("Waar komt deze kennis vandaan?"))
+
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+    published_at = models.DateTimeField(_("gepubliceerd"), null=True, blank=True, editable=False)
+
+    # Names of the programme, deal and tags, copied onto the row because a
+    # generated search vector can only read columns of its own row.
+    search_context = models.TextField(editable=False, blank=True, default="")
+    search_tags = models.TextField(editable=False, blank=True, default="")
+
+    objects = KnowledgeItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-updated_at"]
+        constraints = [
+            _choice_constraint("stream", Stream),
+            _choice_constraint("mode", Mode),
+            _choice_constraint("order", Order),
+            _choice_constraint("level", Level),
+            _choice_constraint("status", Status),
+            _choice_constraint("visibility", Visibility),
+            models.CheckConstraint(
+                condition=~models.Q(title=""), name="%(app_label)s_%(class)s_title_required"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="%(app_label)s_%(class)s_search"),
+            models.Index(fields=["status", "visibility"], name="%(app_label)s_%(class)s_visible"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.body_html = render_markdown(self.body)
+        self.render_extra_markdown()
+        self.search_context = self.build_search_context()
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.deal_id and self.programme_id and self.deal.programme_id != self.programme_id:
+            raise ValidationError(
+                {"deal": _("Deze deal hoort bij een ander programma dan het gekozen programma.")}
+            )
+
+    @property
+    def kind(self):
+        return self._meta.model_name
+
+    @property
+    def kind_label(self):
+        return self._meta.verbose_name.capitalize()
+
+    @property
+    def order_question(self):
+        return ORDER_QUESTIONS[Order(self.order)]
+
+    @property
+    def is_visible_to_public(self):
+        return self.status == Status.PUBLISHED and self.visibility == Visibility.PUBLIC
+
+    def render_extra_markdown(self):
+        """Subclasses render their other Markdown fields here."""
+
+    def build_search_context(self):
+        names = [self.programme.name if self.programme_id else ""]
+        if self.deal_id:
+            names.append(self.deal.name)
+        return " ".join(filter(None, names))
+
+    def refresh_search_tags(self):
+        tag_names = " ".join(sorted(self.tags.values_list("name", flat=True)))
+        type(self).objects.filter(pk=self.pk).update(search_tags=tag_names)
+        self.search_tags = tag_names
+
+    def _unique_slug(self):
+        base = slugify(self.title)[:180] or "item"
+        slug, counter = base, 2
+        while type(self).objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug = f"{base}-{counter}"
+            counter += 1
+        return slug

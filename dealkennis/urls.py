@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dealkennis import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programmas/", views.programme_list, name="programme-list"),
+    path("programmas/<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("kaarten/", include("cards.urls")),
+    path("lessen/", include("lessons.urls")),
+    path("account/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "dealkennis.views.page_not_found"
+handler500 = "dealkennis.views.server_error"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from dealkennis.admin import KnowledgeItemAdmin
+from lessons.models import Lesson
+
+
+@admin.register(Lesson)
+class LessonAdmin(KnowledgeItemAdmin):
+    list_filter = [*KnowledgeItemAdmin.list_filter, "source_kind"]
+    search_fields = [*KnowledgeItemAdmin.search_fields, "insight", "takeaway"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "insight", "change", "takeaway"]}),
+        KnowledgeItemAdmin.classification_fieldset,
+        (
+            KnowledgeItemAdmin.publication_fieldset[0],
+            {"fields": [("status", "visibility"), ("source_kind", "source"), "contributor"]},
+        ),
+    ]
+    raw_id_fields = ["contributor"]

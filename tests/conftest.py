@@ -1,0 +1,97 @@
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cards.models import Card
+from dealkennis.models import Deal, Programme
+from lessons.models import Lesson
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.create(
+        name="Green Deals", slug="green-deals", ministries="EZK en LNV", description="Sinds 2011."
+    )
+
+
+@pytest.fixture
+def other_programme(db):
+    return Programme.objects.create(
+        name="City Deals", slug="city-deals", ministries="BZK", description="Agenda Stad."
+    )
+
+
+@pytest.fixture
+def deal(programme):
+    return Deal.objects.create(name="Green Deal Voorbeeld", slug="green-deal-voorbeeld", programme=programme)
+
+
+def _item_values(default_programme, **overrides):
+    number = next(_sequence)
+    values = {
+        "title": f"Item {number}",
+        "summary": "Een korte samenvatting.",
+        "body": "Wat er gebeurde.",
+        "programme": default_programme,
+        "stream": "social",
+        "mode": "experiential",
+        "order": "first",
+        "level": "task",
+        "status": "published",
+        "visibility": "public",
+        "source": "Essay (2020)",
+    }
+    values.update(overrides)
+    return values
+
+
+@pytest.fixture
+def make_card(programme):
+    def make(tags=(), **overrides):
+        values = _item_values(programme, **overrides)
+        values.setdefault("question", f"Hoe doe je {values['title']}?")
+        values.setdefault("answer", "Zo doe je dat.")
+        card = Card.objects.create(**values)
+        if tags:
+            card.tags.set(list(tags))
+        return card
+
+    return make
+
+
+@pytest.fixture
+def make_lesson(programme):
+    def make(tags=(), **overrides):
+        lesson = Lesson.objects.create(**_item_values(programme, **overrides))
+        if tags:
+            lesson.tags.set(list(tags))
+        return lesson
+
+    return make
+
+
+@pytest.fixture
+def member(db):
+    """A signed-in civil servant without any admin rights."""
+    return get_user_model().objects.create_user("ambtenaar", "ambtenaar@example.nl", "geheim-wachtwoord-1")
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_user(
+        "coordinator", "coordinator@example.nl", "geheim-wachtwoord-2", is_staff=True
+    )
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
