@@ -42,7 +42,7 @@ class Card(KnowledgeItem):
         expression=weighted_search_vector(
             A=["title", "search_tags"],
             B=["question", "summary"],
-            C=["answer", "body"],
+            C=["answer", "body_text"],
             D=["learn_more", "search_context"],
         ),
         output_field=SearchVectorField(),

@@ -1,5 +1,7 @@
 """Markdown to safe HTML, done once when an item is saved."""
 
+from html import unescape
+
 import markdown as markdown_lib
 import nh3
 
@@ -42,3 +44,9 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitised HTML, with block boundaries kept as spaces."""
+    spaced = html.replace("</", " </").replace("<br", " <br")
+    return " ".join(unescape(nh3.clean(spaced, tags=set())).split())

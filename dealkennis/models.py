@@ -1,4 +1,4 @@
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -16,7 +16,8 @@ from dealkennis.classification import (
     Stream,
     Visibility,
 )
-from dealkennis.markdown import render_markdown
+from dealkennis.markdown import html_to_text, render_markdown
+from dealkennis.search import fold
 
 
 class Programme(models.Model):
@@ -95,6 +96,9 @@ class KnowledgeItem(models.Model):
     summary = models.TextField(_("korte samenvatting"), max_length=600)
     body = models.TextField(_("tekst (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
+    # The body as plain text, for the search vector and for search snippets,
+    # which must not show Markdown syntax or (escaped) HTML.
+    body_text = models.TextField(editable=False, blank=True, default="")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("programma")
@@ -127,6 +131,9 @@ class KnowledgeItem(models.Model):
     # generated search vector can only read columns of its own row.
     search_context = models.TextField(editable=False, blank=True, default="")
     search_tags = models.TextField(editable=False, blank=True, default="")
+    # Title, tags and summary folded to unaccented lowercase: what the trigram
+    # typo fallback compares query words with.
+    fuzzy_text = models.TextField(editable=False, blank=True, default="")
 
     objects = KnowledgeItemQuerySet.as_manager()
 
@@ -146,6 +153,7 @@ class KnowledgeItem(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="%(app_label)s_%(class)s_search"),
+            GinIndex(OpClass("fuzzy_text", name="gin_trgm_ops"), name="%(app_label)s_%(class)s_fuzzy"),
             models.Index(fields=["status", "visibility"], name="%(app_label)s_%(class)s_visible"),
         ]
 
@@ -156,8 +164,10 @@ class KnowledgeItem(models.Model):
         if not self.slug:
             self.slug = self._unique_slug()
         self.body_html = render_markdown(self.body)
+        self.body_text = html_to_text(self.body_html)
         self.render_extra_markdown()
         self.search_context = self.build_search_context()
+        self.fuzzy_text = self.build_fuzzy_text()
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
@@ -194,10 +204,13 @@ class KnowledgeItem(models.Model):
             names.append(self.deal.name)
         return " ".join(filter(None, names))
 
+    def build_fuzzy_text(self):
+        return fold(f"{self.title} {self.search_tags} {self.summary}")
+
     def refresh_search_tags(self):
-        tag_names = " ".join(sorted(self.tags.values_list("name", flat=True)))
-        type(self).objects.filter(pk=self.pk).update(search_tags=tag_names)
-        self.search_tags = tag_names
+        self.search_tags = " ".join(sorted(self.tags.values_list("name", flat=True)))
+        self.fuzzy_text = self.build_fuzzy_text()
+        type(self).objects.filter(pk=self.pk).update(search_tags=self.search_tags, fuzzy_text=self.fuzzy_text)
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or "item"

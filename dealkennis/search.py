@@ -1,5 +1,7 @@
 """The pieces of full-text search shared by cards and lessons."""
 
+import unicodedata
+
 from django.contrib.postgres.search import SearchVector
 
 # A copy of PostgreSQL's Dutch configuration with `unaccent` in front of the
@@ -21,3 +23,9 @@ def weighted_search_vector(**fields_by_weight) -> SearchVector:
             part = SearchVector(field, config=SEARCH_CONFIG, weight=weight)
             vector = part if vector is None else vector + part
     return vector
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics ("Coördinator" -> "coordinator"), as unaccent does."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -1,12 +1,19 @@
+from collections import Counter
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError
+from django.db.models import Count
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from cards.models import Card
-from dealkennis.classification import VOCABULARIES
+from dealkennis import framework, site_search
+from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Stream
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
 from lessons.models import Lesson
@@ -29,6 +36,7 @@ def home(request):
             "starters": starters,
             "recent_lessons": recent_lessons,
             "programmes": Programme.objects.all(),
+            "matrix": learning_matrix(request.user),
         },
     )
 
@@ -85,3 +93,127 @@ def page_not_found(request, exception):
 def server_error(request):
     # Rendered without context processors: whatever broke may be one of them.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _programme_from(request, programmes):
+    slug = request.GET.get("programme", "")
+    programme = next((p for p in programmes if p.slug == slug), None)
+    notices = []
+    if slug and programme is None:
+        notices.append(
+            _("Het programma “%(value)s” bestaat niet; alle programma's worden getoond.")
+            % {"value": slug[:100]}
+        )
+    return programme, notices
+
+
+def learning_matrix(user, programme=None):
+    """Counts of visible items per order x level and per stream x mode, with search links."""
+    cell_counts, stream_counts = Counter(), Counter()
+    for model in (Card, Lesson):
+        items = model.objects.visible_to(user).order_by()
+        if programme is not None:
+            items = items.filter(programme=programme)
+        for row in items.values("order", "level").annotate(n=Count("pk")):
+            cell_counts[row["order"], row["level"]] += row["n"]
+        for row in items.values("stream", "mode").annotate(n=Count("pk")):
+            stream_counts[row["stream"], row["mode"]] += row["n"]
+
+    def link(**filters):
+        if programme is not None:
+            filters["programme"] = programme.slug
+        return f"{reverse('search')}?{urlencode(filters)}"
+
+    orders = [
+        {
+            "code": order,
+            "label": order.label,
+            "question": ORDER_QUESTIONS[order],
+            "meaning": framework.ORDERS[order],
+            "cells": [
+                {
+                    "level": level,
+                    "text": framework.CELLS[order, level],
+                    "count": cell_counts[order, level],
+                    "url": link(order=order, level=level),
+                }
+                for level in Level
+            ],
+        }
+        for order in Order
+    ]
+    streams = [
+        {
+            "code": stream,
+            "label": stream.label,
+            "core": framework.STREAMS[stream]["core"],
+            "network": framework.STREAMS[stream]["network"],
+            "cells": [
+                {
+                    "mode": mode,
+                    "text": framework.STREAMS[stream][mode],
+                    "count": stream_counts[stream, mode],
+                    "url": link(stream=stream, mode=mode),
+                }
+                for mode in Mode
+            ],
+        }
+        for stream in Stream
+    ]
+    return {"orders": orders, "streams": streams, "levels": list(Level), "modes": list(Mode)}
+
+
+def learning(request):
+    programmes = list(Programme.objects.all())
+    programme, notices = _programme_from(request, programmes)
+    return render(
+        request,
+        "learning.html",
+        {
+            "matrix": learning_matrix(request.user, programme),
+            "programmes": programmes,
+            "programme": programme,
+            "notices": notices,
+            "mode_texts": [(mode, framework.MODES[mode]) for mode in Mode],
+            "level_texts": [(level, framework.LEVELS[level]) for level in Level],
+        },
+    )
+
+
+def search(request):
+    programmes = list(Programme.objects.all())
+    outcome = site_search.search(request.user, request.GET, programmes)
+    context = {
+        "outcome": outcome,
+        "programmes": programmes,
+        "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
+        "querystring": _without(request.GET, "page"),
+    }
+    if outcome.is_browse:
+        context["recent"] = _recent_items(request.user)
+        context["matrix"] = learning_matrix(request.user)
+    return render(request, "search.html", context)
+
+
+def search_api(request):
+    programmes = list(Programme.objects.all())
+    outcome = site_search.search(request.user, request.GET, programmes)
+    return JsonResponse(
+        site_search.as_json(outcome, request, programmes),
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _recent_items(user, size=6):
+    cards = list(Card.objects.visible_to(user).select_related("programme").order_by("-published_at")[:size])
+    lessons = list(
+        Lesson.objects.visible_to(user).select_related("programme").order_by("-published_at")[:size]
+    )
+    return sorted(cards + lessons, key=lambda item: item.published_at, reverse=True)[:size]
+
+
+def _without(query, *names):
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

@@ -40,7 +40,7 @@ class Lesson(KnowledgeItem):
         expression=weighted_search_vector(
             A=["title", "search_tags"],
             B=["summary"],
-            C=["body", "insight", "takeaway"],
+            C=["body_text", "insight", "takeaway"],
             D=["change", "search_context"],
         ),
         output_field=SearchVectorField(),

@@ -1,0 +1,388 @@
+"""Search over cards and lessons together, with facets, snippets and a typo fallback.
+
+Matching and ranking happen in PostgreSQL on the stored, generated search
+vectors (GIN-indexed); headlines are computed only for the page shown.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
+from django.db.models import Count, F, FloatField, Q, TextField, Value
+from django.db.models.functions import Concat, Greatest
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from taggit.models import Tag
+
+from cards.models import Card
+from dealkennis.classification import VOCABULARIES
+from dealkennis.filters import FILTER_LABELS, ItemFilters
+from dealkennis.search import SEARCH_CONFIG, fold
+from lessons.models import Lesson
+
+MODELS = {"card": Card, "lesson": Lesson}
+MAX_QUERY_LENGTH = 200
+# Below this many full-text hits the typo fallback is consulted for a suggestion.
+FEW_RESULTS = 3
+TAG_FACET_SIZE = 15
+MIN_PREFIX_LENGTH = 4
+FUZZY_THRESHOLD = 0.45
+# Private-use characters mark highlights inside the headline, so the text can be
+# escaped as a whole before they are turned into <mark> elements.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+class PrefixSearchQuery(SearchQuery):
+    """websearch_to_tsquery, with every longer lexeme also matching as a prefix.
+
+    Dutch glues words together: "financiering" should find
+    "financieringsinstrument" and "deal" should find "dealmakers".
+    """
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        pattern = "'''([^'']{" + str(MIN_PREFIX_LENGTH) + ",})'''"
+        return (
+            f"regexp_replace(({sql})::text, {pattern}, '''\\1'':*', 'g')::tsquery",
+            params,
+        )
+
+
+@dataclass
+class Hit:
+    kind: str
+    item: object
+    snippet: str
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    filters: ItemFilters
+    kind: str
+    sort: str
+    page: Page | None = None
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict = field(default_factory=dict)
+    fuzzy: bool = False
+    suggestion: str = ""
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def is_browse(self):
+        return not self.query and not self.filters.active and not self.kind
+
+
+def clean_query(raw: str) -> tuple[str, list[str]]:
+    notices = []
+    # Control characters (NUL among them) and quote marks that would break
+    # the tsquery text are dropped; everything else is left to websearch syntax.
+    text = "".join(" " if unicodedata.category(char)[0] == "C" or char in "'\\’‘" else char for char in raw)
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH]
+        notices.append(
+            _("Je zoekvraag was erg lang en is ingekort tot de eerste %(n)s tekens.")
+            % {"n": MAX_QUERY_LENGTH}
+        )
+    return text, notices
+
+
+def query_words(text: str) -> list[str]:
+    """The plain words of a query, folded, without websearch operators."""
+    words = re.findall(r"[^\W\d_]{3,}", fold(text))
+    return [word for word in words if word != "or"]
+
+
+@transaction.atomic
+def search(user, params, programmes) -> SearchOutcome:
+    query, notices = clean_query(params.get("q", ""))
+    filters = ItemFilters(params, programmes)
+    kind = params.get("type", "")
+    if kind and kind not in MODELS:
+        notices.append(_("Het type “%(value)s” bestaat niet en is genegeerd.") % {"value": kind[:50]})
+        kind = ""
+    sort = params.get("sort", "relevance")
+    if sort not in ("relevance", "date"):
+        sort = "relevance"
+    outcome = SearchOutcome(query=query, filters=filters, kind=kind, sort=sort, notices=notices)
+    if outcome.is_browse:
+        return outcome
+
+    chosen = {kind: MODELS[kind]} if kind else MODELS
+    base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
+    words = query_words(query)
+    tsquery = PrefixSearchQuery(query, config=SEARCH_CONFIG, search_type="websearch") if query else None
+
+    matched = base if tsquery is None else {n: qs.filter(search_vector=tsquery) for n, qs in base.items()}
+    facets = _facets(matched, programmes)
+    if tsquery is not None and facets["total"] < FEW_RESULTS and words:
+        # A looser threshold than pg_trgm's 0.6, so that a transposed letter in a
+        # long word still matches; SET LOCAL keeps it to this transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD])
+        similar = {name: qs.filter(_similar_condition(words)) for name, qs in base.items()}
+        outcome.suggestion = _suggest(similar, words, query)
+        if facets["total"] == 0:
+            fuzzy_facets = _facets(similar, programmes)
+            if fuzzy_facets["total"]:
+                matched, facets, outcome.fuzzy = similar, fuzzy_facets, True
+
+    outcome.facets = facets
+    outcome.total = facets["total"]
+
+    ranked = [_ranked_rows(name, qs, tsquery, words, outcome.fuzzy) for name, qs in matched.items()]
+    rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
+    ordering = ("-rank", "-date", "row_title") if sort == "relevance" else ("-date", "-rank", "row_title")
+    rows = rows.order_by(*ordering)
+
+    # The count is known from the facets; the paginator must not count again.
+    paginator = Paginator(rows, settings.PAGE_SIZE)
+    paginator.count = outcome.total
+    outcome.page = paginator.get_page(params.get("page"))
+    outcome.hits = _load_hits(list(outcome.page.object_list), tsquery, outcome.fuzzy)
+    return outcome
+
+
+def _similar_condition(words):
+    condition = Q()
+    for word in words:
+        if len(word) >= MIN_PREFIX_LENGTH:
+            condition |= Q(fuzzy_text__trigram_word_similar=word)
+    return condition if condition else Q(pk__in=[])
+
+
+def _ranked_rows(kind, queryset, tsquery, words, fuzzy):
+    if fuzzy:
+        rank = Greatest(*[TrigramWordSimilarity(word, "fuzzy_text") for word in words], Value(0.0))
+    elif tsquery is not None:
+        rank = SearchRank(F("search_vector"), tsquery)
+    else:
+        rank = Value(0.0, output_field=FloatField())
+    return (
+        queryset.order_by()
+        .annotate(
+            row_kind=Value(kind),
+            row_id=F("pk"),
+            rank=rank,
+            date=F("published_at"),
+            row_title=F("title"),
+        )
+        .values_list("row_kind", "row_id", "rank", "date", "row_title")
+    )
+
+
+def _facets(matched, programmes):
+    """Counts per facet value over what matches, in one query per model."""
+    facets = {"type": {}, "total": 0, "tags": []}
+    for name in ["programme", *VOCABULARIES]:
+        facets[name] = {}
+    for kind, queryset in matched.items():
+        aggregates = {"total": Count("pk")}
+        for name, vocabulary in VOCABULARIES.items():
+            for value in vocabulary.values:
+                aggregates[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}))
+        for programme in programmes:
+            aggregates[f"programme__{programme.slug}"] = Count("pk", filter=Q(programme_id=programme.pk))
+        counts = queryset.order_by().aggregate(**aggregates)
+        facets["type"][kind] = counts.pop("total")
+        facets["total"] += facets["type"][kind]
+        for key, count in counts.items():
+            name, value = key.split("__", 1)
+            facets[name][value] = facets[name].get(value, 0) + count
+
+    tag_condition = Q()
+    for kind, queryset in matched.items():
+        tag_condition |= Q(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(MODELS[kind]),
+            taggit_taggeditem_items__object_id__in=queryset.order_by().values("pk"),
+        )
+    facets["tags"] = list(
+        Tag.objects.filter(tag_condition)
+        .annotate(count=Count("taggit_taggeditem_items"))
+        .order_by("-count", "name")
+        .values_list("name", "count")[:TAG_FACET_SIZE]
+    )
+    return facets
+
+
+def _load_hits(rows, tsquery, fuzzy):
+    ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in MODELS}
+    loaded = {}
+    for kind, pks in ids.items():
+        if not pks:
+            continue
+        queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme")
+        if tsquery is not None and not fuzzy:
+            queryset = queryset.annotate(
+                headline=SearchHeadline(
+                    Concat("summary", Value(" "), "body_text", output_field=TextField()),
+                    tsquery,
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_END,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        for item in queryset:
+            loaded[(kind, item.pk)] = item
+    hits = []
+    for kind, pk, *_rest in rows:
+        item = loaded.get((kind, pk))
+        if item is not None:
+            hits.append(Hit(kind=kind, item=item, snippet=_snippet(item)))
+    return hits
+
+
+def _snippet(item):
+    text = getattr(item, "headline", None) or item.summary
+    return mark_safe(  # noqa: S308 - the text is escaped first; only our markers become tags
+        escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    )
+
+
+def _suggest(similar, words, query):
+    """A corrected query built from words of items the user may see."""
+    vocabulary = set()
+    for queryset in similar.values():
+        for text in queryset.order_by().values_list("fuzzy_text", flat=True)[:20]:
+            vocabulary.update(re.findall(r"[^\W\d_]{3,}", text))
+    if not vocabulary:
+        return ""
+    corrected = fold(query)
+    changed = False
+    for word in words:
+        if word in vocabulary or len(word) < MIN_PREFIX_LENGTH:
+            continue
+        match = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        if match:
+            corrected = re.sub(rf"\b{re.escape(word)}\b", match[0], corrected)
+            changed = True
+    return corrected if changed else ""
+
+
+TYPE_LABELS = {"card": _lazy("Inspiratiekaarten"), "lesson": _lazy("Lessen")}
+
+
+def _toggle_url(params, name, value, active):
+    query = params.copy()
+    query.pop("page", None)
+    if active:
+        query.pop(name, None)
+    else:
+        query[name] = value
+    return f"?{query.urlencode()}"
+
+
+def facet_groups(outcome, params, programmes):
+    """The facet lists beside the results: value, count and a link that toggles it."""
+    if outcome.is_browse:
+        return []
+    active = dict(outcome.filters.active)
+    if outcome.kind:
+        active["type"] = outcome.kind
+    choices = {
+        "type": list(TYPE_LABELS.items()),
+        "programme": [(p.slug, p.name) for p in programmes],
+        **{name: vocabulary.choices for name, vocabulary in VOCABULARIES.items()},
+    }
+    labels = {"type": _lazy("Soort"), **FILTER_LABELS}
+    groups = []
+    for name, options in choices.items():
+        counts = outcome.facets.get(name, {})
+        entries = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "active": active.get(name) == value,
+                "url": _toggle_url(params, name, value, active.get(name) == value),
+            }
+            for value, label in options
+        ]
+        entries = [entry for entry in entries if entry["count"] or entry["active"]]
+        if entries:
+            groups.append({"name": name, "label": labels[name], "options": entries})
+
+    tag_entries = [
+        {
+            "value": name,
+            "label": name,
+            "count": count,
+            "active": (active.get("tag") or "").lower() == name.lower(),
+            "url": _toggle_url(params, "tag", name, (active.get("tag") or "").lower() == name.lower()),
+        }
+        for name, count in outcome.facets.get("tags", [])
+    ]
+    if tag_entries:
+        groups.append({"name": "tag", "label": _lazy("Tag"), "options": tag_entries})
+    return groups
+
+
+def as_json(outcome, request, programmes):
+    """The search outcome as plain data for /api/zoeken/."""
+
+    def page_url(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    page = outcome.page
+    first_rank = page.start_index() if page is not None and outcome.total else 1
+    results = [
+        {
+            "rank": first_rank + position,
+            "type": hit.kind,
+            "title": hit.item.title,
+            "url": request.build_absolute_uri(hit.item.get_absolute_url()),
+            "programme": {"slug": hit.item.programme.slug, "name": hit.item.programme.name},
+            "classification": {
+                name: {
+                    "code": getattr(hit.item, name),
+                    "label": str(getattr(hit.item, f"get_{name}_display")()),
+                }
+                for name in VOCABULARIES
+            },
+            "snippet": str(hit.snippet),
+        }
+        for position, hit in enumerate(outcome.hits)
+    ]
+    facets = {
+        group["name"]: [{"value": o["value"], "count": o["count"]} for o in group["options"]]
+        for group in facet_groups(outcome, request.GET, programmes)
+    }
+    return {
+        "query": outcome.query,
+        "filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
+        "sort": outcome.sort,
+        "total": outcome.total,
+        "fuzzy": outcome.fuzzy,
+        "suggestion": outcome.suggestion or None,
+        "notices": [str(notice) for notice in outcome.notices + outcome.filters.ignored],
+        "page": {
+            "number": page.number if page else 1,
+            "pages": page.paginator.num_pages if page else 0,
+            "size": settings.PAGE_SIZE,
+            "next": page_url(page.next_page_number()) if page and page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page and page.has_previous() else None,
+        },
+        "results": results,
+        "facets": facets,
+    }
