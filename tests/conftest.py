@@ -2,8 +2,10 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from cards.models import Card
+from dealkennis.demo_content import load_demo_content
 from dealkennis.models import Deal, Programme
 from lessons.models import Lesson
 
@@ -95,3 +97,15 @@ def staff_user(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker):
+    """The demo content, loaded once per test module and rolled back after it.
+
+    Tests using it must also request `db`, which nests each test in a savepoint.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        counts = load_demo_content()
+        yield counts
+        transaction.set_rollback(True)
