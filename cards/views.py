@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from cards.models import Card
+from dealkennis.related import related_items
 from dealkennis.views import item_list
 from lessons.models import Lesson
 
@@ -18,4 +19,8 @@ def card_detail(request, slug):
         .prefetch_related(Prefetch("lessons", queryset=visible_lessons.order_by("title"))),
         slug=slug,
     )
-    return render(request, "cards/card_detail.html", {"item": card, "card": card})
+    return render(
+        request,
+        "cards/card_detail.html",
+        {"item": card, "card": card, "related": related_items(card, request.user)},
+    )

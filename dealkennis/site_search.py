@@ -144,6 +144,13 @@ def search(user, params, programmes) -> SearchOutcome:
 
     outcome.facets = facets
     outcome.total = facets["total"]
+    if tsquery is not None and not outcome.total and not _has_lexemes(query):
+        outcome.notices.append(
+            _(
+                "Je zoekvraag bevat alleen heel gewone woorden (zoals “de” of “het”), waarop niet "
+                "gezocht kan worden. Gebruik een inhoudelijk woord."
+            )
+        )
 
     ranked = [_ranked_rows(name, qs, tsquery, words, outcome.fuzzy) for name, qs in matched.items()]
     rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
@@ -156,6 +163,12 @@ def search(user, params, programmes) -> SearchOutcome:
     outcome.page = paginator.get_page(params.get("page"))
     outcome.hits = _load_hits(list(outcome.page.object_list), tsquery, outcome.fuzzy)
     return outcome
+
+
+def _has_lexemes(query):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query])
+        return cursor.fetchone()[0] > 0
 
 
 def _similar_condition(words):

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from cards.models import Card
+from dealkennis.related import related_items
 from dealkennis.views import item_list
 from lessons.models import Lesson
 
@@ -18,4 +19,8 @@ def lesson_detail(request, slug):
         .prefetch_related(Prefetch("cards", queryset=visible_cards.order_by("title"))),
         slug=slug,
     )
-    return render(request, "lessons/lesson_detail.html", {"item": lesson, "lesson": lesson})
+    return render(
+        request,
+        "lessons/lesson_detail.html",
+        {"item": lesson, "lesson": lesson, "related": related_items(lesson, request.user)},
+    )

@@ -3,6 +3,7 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test import Client
 
 from cards.models import Card
 from dealkennis.demo_content import load_demo_content
@@ -94,7 +95,9 @@ def staff_user(db):
 
 
 @pytest.fixture
-def member_client(client, member):
+def member_client(member):
+    """A client of its own, so a test can compare it with the anonymous `client`."""
+    client = Client()
     client.force_login(member)
     return client
 
