@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealkennis.markdown import render_markdown
 from dealkennis.models import KnowledgeItem
-from dealkennis.search import weighted_search_vector
+from dealkennis.search import fold, weighted_search_vector
 
 
 class Card(KnowledgeItem):
@@ -55,6 +55,9 @@ class Card(KnowledgeItem):
 
     def get_absolute_url(self):
         return reverse("card-detail", args=[self.slug])
+
+    def build_fuzzy_text(self):
+        return fold(f"{self.question} {super().build_fuzzy_text()}")
 
     def render_extra_markdown(self):
         self.learn_more_html = render_markdown(self.learn_more)

@@ -19,8 +19,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, FloatField, Q, TextField, Value
-from django.db.models.functions import Concat, Greatest
+from django.db.models import Case, Count, F, FloatField, Q, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -52,13 +52,18 @@ class PrefixSearchQuery(SearchQuery):
     "financieringsinstrument" and "deal" should find "dealmakers".
     """
 
+    def __init__(self, value, *, any_word=False, **kwargs):
+        super().__init__(value, search_type="websearch", config=SEARCH_CONFIG, **kwargs)
+        self.any_word = any_word
+
     def as_sql(self, compiler, connection, function=None, template=None):
         sql, params = super().as_sql(compiler, connection, function, template)
         pattern = "'''([^'']{" + str(MIN_PREFIX_LENGTH) + ",})'''"
-        return (
-            f"regexp_replace(({sql})::text, {pattern}, '''\\1'':*', 'g')::tsquery",
-            params,
-        )
+        sql = f"regexp_replace(({sql})::text, {pattern}, '''\\1'':*', 'g')"
+        if self.any_word:
+            # Only used for queries without operators, where every & joins two words.
+            sql = f"replace({sql}, ' & ', ' | ')"
+        return f"({sql})::tsquery", params
 
 
 @dataclass
@@ -79,6 +84,7 @@ class SearchOutcome:
     total: int = 0
     facets: dict = field(default_factory=dict)
     fuzzy: bool = False
+    widened: bool = False
     suggestion: str = ""
     notices: list[str] = field(default_factory=list)
 
@@ -100,6 +106,19 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
             % {"n": MAX_QUERY_LENGTH}
         )
     return text, notices
+
+
+# Words people type in questions that PostgreSQL's Dutch stop list keeps, and
+# that would otherwise be required in every result ("waar hoort mijn deal").
+QUESTION_WORDS = {"waar", "welke", "welk", "wanneer", "waarom", "waarmee", "jij", "we", "onze", "doe", "ga"}
+OPERATORS = re.compile(r'["()]|(^|\s)-\S|\sor\s', re.IGNORECASE)
+
+
+def without_question_words(text: str) -> str:
+    if OPERATORS.search(f" {text} "):
+        return text
+    kept = [word for word in text.split() if fold(word).strip("?!.,") not in QUESTION_WORDS]
+    return " ".join(kept) or text
 
 
 def query_words(text: str) -> list[str]:
@@ -125,18 +144,34 @@ def search(user, params, programmes) -> SearchOutcome:
 
     chosen = {kind: MODELS[kind]} if kind else MODELS
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
-    words = query_words(query)
-    tsquery = PrefixSearchQuery(query, config=SEARCH_CONFIG, search_type="websearch") if query else None
+    terms = without_question_words(query)
+    words = query_words(terms)
+    tsquery = PrefixSearchQuery(terms) if query else None
+    rank_query = tsquery
 
     matched = base if tsquery is None else {n: qs.filter(search_vector=tsquery) for n, qs in base.items()}
     facets = _facets(matched, programmes)
+    if (
+        tsquery is not None
+        and facets["total"] < FEW_RESULTS
+        and len(words) > 1
+        and not OPERATORS.search(f" {terms} ")
+    ):
+        # Too few items hold every word: widen to items holding any of them,
+        # ranked so that those matching more (and all) words come first.
+        any_word = PrefixSearchQuery(terms, any_word=True)
+        widened = {n: qs.filter(search_vector=any_word) for n, qs in base.items()}
+        widened_facets = _facets(widened, programmes)
+        if widened_facets["total"] > facets["total"]:
+            matched, facets, outcome.widened = widened, widened_facets, True
+            rank_query = any_word
     if tsquery is not None and facets["total"] < FEW_RESULTS and words:
         # A looser threshold than pg_trgm's 0.6, so that a transposed letter in a
         # long word still matches; SET LOCAL keeps it to this transaction.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD])
         similar = {name: qs.filter(_similar_condition(words)) for name, qs in base.items()}
-        outcome.suggestion = _suggest(similar, words, query)
+        outcome.suggestion = _suggest(similar, words, terms, base, facets["total"])
         if facets["total"] == 0:
             fuzzy_facets = _facets(similar, programmes)
             if fuzzy_facets["total"]:
@@ -152,7 +187,9 @@ def search(user, params, programmes) -> SearchOutcome:
             )
         )
 
-    ranked = [_ranked_rows(name, qs, tsquery, words, outcome.fuzzy) for name, qs in matched.items()]
+    ranked = [
+        _ranked_rows(name, qs, rank_query, tsquery, words, outcome.fuzzy) for name, qs in matched.items()
+    ]
     rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
     ordering = ("-rank", "-date", "row_title") if sort == "relevance" else ("-date", "-rank", "row_title")
     rows = rows.order_by(*ordering)
@@ -179,9 +216,25 @@ def _similar_condition(words):
     return condition if condition else Q(pk__in=[])
 
 
-def _ranked_rows(kind, queryset, tsquery, words, fuzzy):
+def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy):
     if fuzzy:
-        rank = Greatest(*[TrigramWordSimilarity(word, "fuzzy_text") for word in words], Value(0.0))
+        # Summed, so an item close to several of the words beats one close to one.
+        rank = sum(
+            (TrigramWordSimilarity(word, "fuzzy_text") for word in words[1:]),
+            TrigramWordSimilarity(words[0], "fuzzy_text"),
+        )
+    elif rank_query is not tsquery:
+        # Widened to any word: an item holding more of the words comes first,
+        # whatever the frequency of one very common word such as "deal".
+        held = [
+            Case(
+                When(search_vector=PrefixSearchQuery(word), then=Value(1.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            for word in words
+        ]
+        rank = sum(held[1:], held[0]) + SearchRank(F("search_vector"), rank_query)
     elif tsquery is not None:
         rank = SearchRank(F("search_vector"), tsquery)
     else:
@@ -271,7 +324,7 @@ def _snippet(item):
     )
 
 
-def _suggest(similar, words, query):
+def _suggest(similar, words, query, base, found):
     """A corrected query built from words of items the user may see."""
     vocabulary = set()
     for queryset in similar.values():
@@ -282,13 +335,18 @@ def _suggest(similar, words, query):
     corrected = fold(query)
     changed = False
     for word in words:
-        if word in vocabulary or len(word) < MIN_PREFIX_LENGTH:
+        if word in vocabulary or len(word) < MIN_PREFIX_LENGTH + 1:
             continue
         match = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
         if match:
             corrected = re.sub(rf"\b{re.escape(word)}\b", match[0], corrected)
             changed = True
-    return corrected if changed else ""
+    if not changed:
+        return ""
+    # Offer it only when it actually leads somewhere better.
+    corrected_query = PrefixSearchQuery(corrected)
+    corrected_total = sum(qs.filter(search_vector=corrected_query).count() for qs in base.values())
+    return corrected if corrected_total > found else ""
 
 
 TYPE_LABELS = {"card": _lazy("Inspiratiekaarten"), "lesson": _lazy("Lessen")}
@@ -387,6 +445,7 @@ def as_json(outcome, request, programmes):
         "sort": outcome.sort,
         "total": outcome.total,
         "fuzzy": outcome.fuzzy,
+        "widened": outcome.widened,
         "suggestion": outcome.suggestion or None,
         "notices": [str(notice) for notice in outcome.notices + outcome.filters.ignored],
         "page": {
