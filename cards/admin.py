@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import Card
+from cards.resources import CardResource
 from dealkennis.admin import KnowledgeItemAdmin
 
 
 @admin.register(Card)
 class CardAdmin(KnowledgeItemAdmin):
+    resource_classes = [CardResource]
     list_display = [*KnowledgeItemAdmin.list_display, "review_due"]
-    list_filter = [*KnowledgeItemAdmin.list_filter, "awaiting_check"]
+    list_filter = [*KnowledgeItemAdmin.list_filter, "awaiting_check", "review_due"]
     search_fields = [*KnowledgeItemAdmin.search_fields, "question", "answer"]
     autocomplete_fields = ["deal", "lessons"]
     fieldsets = [

@@ -52,6 +52,7 @@ class Card(KnowledgeItem):
     class Meta(KnowledgeItem.Meta):
         verbose_name = _("inspiratiekaart")
         verbose_name_plural = _("inspiratiekaarten")
+        permissions = [("publish_card", _("Mag inspiratiekaarten publiceren"))]
 
     def get_absolute_url(self):
         return reverse("card-detail", args=[self.slug])

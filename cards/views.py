@@ -14,7 +14,7 @@ def card_list(request):
 def card_detail(request, slug):
     visible_lessons = Lesson.objects.visible_to(request.user).select_related("programme")
     card = get_object_or_404(
-        Card.objects.visible_to(request.user)
+        Card.objects.previewable_by(request.user)
         .for_listing()
         .prefetch_related(Prefetch("lessons", queryset=visible_lessons.order_by("title"))),
         slug=slug,

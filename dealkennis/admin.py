@@ -1,7 +1,15 @@
-from django.contrib import admin
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+from reversion.admin import VersionAdmin
 
+from dealkennis.classification import Status
 from dealkennis.models import Deal, Programme
+from dealkennis.workflow import can_publish, check_transition
 
 admin.site.site_header = _("Dealkennis beheer")
 admin.site.site_title = _("Dealkennis beheer")
@@ -32,28 +40,107 @@ class DealAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class KnowledgeItemAdmin(admin.ModelAdmin):
-    """What the admin of cards and lessons shares."""
+STATUS_SYMBOLS = {
+    Status.DRAFT: "✎",
+    Status.REVIEW: "⧗",
+    Status.PUBLISHED: "✔",
+    Status.ARCHIVED: "▣",
+}
+
+
+class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
+    """What the admin of cards and lessons shares: lists, workflow, history, import."""
 
     list_display = [
         "title",
         "programme",
-        "stream",
-        "mode",
-        "order",
-        "level",
-        "status",
+        "classification",
+        "status_badge",
         "visibility",
         "updated_at",
     ]
-    list_filter = ["status", "visibility", "programme", "stream", "mode", "order", "level"]
+    list_filter = ["status", "visibility", "programme", "stream", "mode", "order", "level", "tags"]
     list_select_related = ["programme"]
-    search_fields = ["title", "summary", "body"]
+    search_fields = ["title", "summary", "body", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["deal"]
     date_hierarchy = "updated_at"
+    actions = ["publish", "send_back_to_draft", "archive"]
+    formats = [CSV, XLSX, JSON]
     classification_fieldset = (
         _("Classificatie"),
         {"fields": ["programme", "deal", ("stream", "mode"), ("order", "level"), "tags"]},
     )
     publication_fieldset = (_("Publicatie"), {"fields": [("status", "visibility"), "source"]})
+
+    @admin.display(description=_("classificatie"))
+    def classification(self, item):
+        parts = [
+            item.get_stream_display(),
+            item.get_mode_display(),
+            item.get_order_display(),
+            item.get_level_display(),
+        ]
+        return " · ".join(part for part in parts if part) or _("(nog niet ingedeeld)")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, item):
+        return format_html(
+            '<span class="status-badge status-{}">{} {}</span>',
+            item.status,
+            STATUS_SYMBOLS[Status(item.status)],
+            item.get_status_display(),
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not can_publish(request.user, self.model) and "status" in form.base_fields:
+            # Editors see only the statuses they may choose.
+            field = form.base_fields["status"]
+            allowed = {Status.DRAFT, Status.REVIEW}
+            if obj is not None:
+                allowed.add(Status(obj.status))
+            field.choices = [(value, label) for value, label in field.choices if value in allowed]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        old_status = form.initial.get("status", Status.DRAFT) if change else Status.DRAFT
+        try:
+            check_transition(request.user, obj, old_status, obj.status)
+        except ValidationError as error:
+            raise PermissionDenied(error.messages[0]) from error
+        super().save_model(request, obj, form, change)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def _move(self, request, queryset, new_status, done_message):
+        moved, refused = 0, []
+        for item in queryset:
+            try:
+                check_transition(request.user, item, item.status, new_status)
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(f"{item}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+                continue
+            with reversion.create_revision():
+                item.status = new_status
+                item.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(str(done_message))
+            moved += 1
+        if moved:
+            self.message_user(request, f"{done_message}: {moved}", messages.SUCCESS)
+        for refusal in refused:
+            self.message_user(request, refusal, messages.WARNING)
+
+    @admin.action(description=_("Publiceren"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, Status.PUBLISHED, _("Gepubliceerd"))
+
+    @admin.action(description=_("Terugzetten naar concept"), permissions=["change"])
+    def send_back_to_draft(self, request, queryset):
+        self._move(request, queryset, Status.DRAFT, _("Teruggezet naar concept"))
+
+    @admin.action(description=_("Archiveren"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._move(request, queryset, Status.ARCHIVED, _("Gearchiveerd"))

@@ -70,6 +70,13 @@ class KnowledgeItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def previewable_by(self, user):
+        """Staff who may view items in the admin also preview unpublished ones on the site."""
+        opts = self.model._meta
+        if user is not None and user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            return self
+        return self.visible_to(user)
+
     def visible_to(self, user):
         """What a reader of the site may see; the admin has its own, wider view."""
         published = self.published()
@@ -81,9 +88,13 @@ class KnowledgeItemQuerySet(models.QuerySet):
         return self.select_related("programme", "deal").prefetch_related("tags")
 
 
+CLASSIFICATION_FIELDS = ("stream", "mode", "order", "level")
+
+
 def _choice_constraint(field, choices):
+    allowed = choices.values + [""] if field in CLASSIFICATION_FIELDS else choices.values
     return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__in": choices.values}),
+        condition=models.Q(**{f"{field}__in": allowed}),
         name=f"%(app_label)s_%(class)s_{field}_valid",
     )
 
@@ -111,10 +122,12 @@ class KnowledgeItem(models.Model):
         related_name="%(class)ss",
         verbose_name=_("deal"),
     )
-    stream = models.CharField(_("leerstroming"), max_length=20, choices=Stream.choices)
-    mode = models.CharField(_("leervorm"), max_length=20, choices=Mode.choices)
-    order = models.CharField(_("orde"), max_length=10, choices=Order.choices)
-    level = models.CharField(_("niveau"), max_length=20, choices=Level.choices)
+    # Blank only while an item is not yet published (a shared lesson whose
+    # contributor left the classification to the coordinator).
+    stream = models.CharField(_("leerstroming"), max_length=20, choices=Stream.choices, blank=True)
+    mode = models.CharField(_("leervorm"), max_length=20, choices=Mode.choices, blank=True)
+    order = models.CharField(_("orde"), max_length=10, choices=Order.choices, blank=True)
+    level = models.CharField(_("niveau"), max_length=20, choices=Level.choices, blank=True)
     tags = TaggableManager(_("tags"), blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -150,6 +163,11 @@ class KnowledgeItem(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(title=""), name="%(app_label)s_%(class)s_title_required"
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.PUBLISHED)
+                | ~models.Q(stream="", mode="", order="", level="", _connector=models.Q.OR),
+                name="%(app_label)s_%(class)s_published_is_classified",
+            ),
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="%(app_label)s_%(class)s_search"),
@@ -174,6 +192,14 @@ class KnowledgeItem(models.Model):
 
     def clean(self):
         super().clean()
+        if self.status == Status.PUBLISHED:
+            missing = {
+                field: _("Vul dit in voordat je publiceert.")
+                for field in CLASSIFICATION_FIELDS
+                if not getattr(self, field)
+            }
+            if missing:
+                raise ValidationError(missing)
         if self.deal_id and self.programme_id and self.deal.programme_id != self.programme_id:
             raise ValidationError(
                 {"deal": _("Deze deal hoort bij een ander programma dan het gekozen programma.")}

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "taggit",
+    "reversion",
+    "import_export",
     "dealkennis",
     "cards",
     "lessons",
@@ -187,6 +189,15 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 PAGE_SIZE = env_int("DEALKENNIS_PAGE_SIZE", 20)
+
+# Imports: all or nothing, in one transaction; exports neutralise formulae
+# themselves (dealkennis.resources), since the library only strips "=".
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("lessen/", include("lessons.urls")),
     path("account/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/aandacht/", views.needs_attention, name="needs-attention"),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,18 +2,21 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from cards.models import Card
 from dealkennis import framework, site_search
-from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Stream
+from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Status, Stream
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
 from lessons.models import Lesson
@@ -217,3 +220,31 @@ def _without(query, *names):
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+@staff_member_required
+def needs_attention(request):
+    """What coordinators should look at: items in review, overdue cards, untagged items."""
+    today = timezone.localdate()
+    sections = []
+    for model in (Card, Lesson):
+        opts = model._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
+        items = model.objects.select_related("programme").order_by("-updated_at")
+        sections.append(
+            {
+                "label": opts.verbose_name_plural,
+                "admin_url": f"admin:{opts.app_label}_{opts.model_name}_change",
+                "in_review": list(items.filter(status=Status.REVIEW)),
+                "untagged": list(items.filter(tags__isnull=True).exclude(status=Status.ARCHIVED)),
+                "overdue": list(items.filter(review_due__lt=today).exclude(status=Status.ARCHIVED))
+                if model is Card
+                else [],
+            }
+        )
+    return render(
+        request,
+        "admin/needs_attention.html",
+        {**admin.site.each_context(request), "title": _("Vraagt aandacht"), "sections": sections},
+    )

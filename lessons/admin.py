@@ -2,14 +2,19 @@ from django.contrib import admin
 
 from dealkennis.admin import KnowledgeItemAdmin
 from lessons.models import Lesson
+from lessons.resources import LessonResource
 
 
 @admin.register(Lesson)
 class LessonAdmin(KnowledgeItemAdmin):
+    resource_classes = [LessonResource]
     list_filter = [*KnowledgeItemAdmin.list_filter, "source_kind"]
     search_fields = [*KnowledgeItemAdmin.search_fields, "insight", "takeaway"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "insight", "change", "takeaway"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "summary", "body", "insight", "reflection", "change", "takeaway"]},
+        ),
         KnowledgeItemAdmin.classification_fieldset,
         (
             KnowledgeItemAdmin.publication_fieldset[0],

@@ -22,6 +22,7 @@ class Lesson(KnowledgeItem):
     """One learning experience from deal practice."""
 
     insight = models.TextField(_("wat maakte het leerzaam"), blank=True)
+    reflection = models.TextField(_("heb je er genoeg uit gehaald"), blank=True)
     change = models.TextField(_("wat veranderde erdoor"), blank=True)
     takeaway = models.TextField(_("wat anderen ervan kunnen leren"), blank=True)
     source_kind = models.CharField(
@@ -50,6 +51,7 @@ class Lesson(KnowledgeItem):
     class Meta(KnowledgeItem.Meta):
         verbose_name = _("les")
         verbose_name_plural = _("lessen")
+        permissions = [("publish_lesson", _("Mag lessen publiceren"))]
         constraints = [
             *KnowledgeItem.Meta.constraints,
             models.CheckConstraint(

@@ -1,10 +1,16 @@
+import reversion
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from cards.models import Card
+from dealkennis.classification import Status, Visibility
 from dealkennis.related import related_items
 from dealkennis.views import item_list
-from lessons.models import Lesson
+from lessons.forms import ShareLessonForm
+from lessons.models import Lesson, SourceKind
 
 
 def lesson_list(request):
@@ -14,7 +20,7 @@ def lesson_list(request):
 def lesson_detail(request, slug):
     visible_cards = Card.objects.visible_to(request.user).only("title", "slug", "question")
     lesson = get_object_or_404(
-        Lesson.objects.visible_to(request.user)
+        Lesson.objects.previewable_by(request.user)
         .for_listing()
         .prefetch_related(Prefetch("cards", queryset=visible_cards.order_by("title"))),
         slug=slug,
@@ -24,3 +30,37 @@ def lesson_detail(request, slug):
         "lessons/lesson_detail.html",
         {"item": lesson, "lesson": lesson, "related": related_items(lesson, request.user)},
     )
+
+
+def share_lesson(request):
+    if not request.user.is_authenticated:
+        return render(request, "lessons/share_signin.html")
+    form = ShareLessonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lesson = form.save(commit=False)
+        lesson.status = Status.REVIEW
+        lesson.visibility = Visibility.INTERNAL
+        lesson.source_kind = SourceKind.PRACTICE
+        lesson.source = _("Gedeeld via Dealkennis door %(name)s") % {
+            "name": request.user.get_full_name() or request.user.get_username()
+        }
+        lesson.contributor = request.user
+        with reversion.create_revision():
+            lesson.save()
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Gedeeld via het formulier"))
+        messages.success(
+            request,
+            _("Dank je! Je ervaring “%(title)s” staat nu klaar voor een coördinator.")
+            % {"title": lesson.title},
+        )
+        return redirect("my-lessons")
+    return render(request, "lessons/share.html", {"form": form})
+
+
+@login_required
+def my_lessons(request):
+    lessons = (
+        Lesson.objects.filter(contributor=request.user).select_related("programme").order_by("-created_at")
+    )
+    return render(request, "lessons/my_lessons.html", {"lessons": lessons})

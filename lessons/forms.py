@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dealkennis.models import Deal, Programme
+from lessons.models import Lesson
+
+
+class ShareLessonForm(forms.ModelForm):
+    """The workshop's trio questions, as a form for sharing a learning experience."""
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "title",
+            "body",
+            "insight",
+            "reflection",
+            "change",
+            "takeaway",
+            "summary",
+            "programme",
+            "deal",
+            "stream",
+            "mode",
+            "order",
+            "level",
+        ]
+        labels = {
+            "title": _("Geef je ervaring een korte titel"),
+            "body": _("Wat gebeurde er?"),
+            "insight": _("Wat maakte het leerzaam?"),
+            "reflection": _("Heb je (hebben jullie) er genoeg uit gehaald?"),
+            "change": _("Wat veranderde er door, bij jezelf, in de samenwerking of in de organisatie(s)?"),
+            "takeaway": _("Wat kunnen andere dealmakers ervan leren?"),
+            "summary": _("Vat je ervaring samen in één zin"),
+            "programme": _("Uit welk programma komt deze ervaring?"),
+            "deal": _("Om welke deal ging het? (als je dat wilt noemen)"),
+            "stream": _("Leerstroming (als je een voorstel hebt)"),
+            "mode": _("Leervorm (als je een voorstel hebt)"),
+            "order": _("Orde (als je een voorstel hebt)"),
+            "level": _("Niveau (als je een voorstel hebt)"),
+        }
+        help_texts = {
+            "body": _("Beschrijf de situatie; positief of negatief, allebei leerzaam. Markdown mag."),
+            "summary": _("Deze zin staat in lijsten en zoekresultaten."),
+        }
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "insight": forms.Textarea(attrs={"rows": 3}),
+            "reflection": forms.Textarea(attrs={"rows": 3}),
+            "change": forms.Textarea(attrs={"rows": 3}),
+            "takeaway": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.TextInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("body", "insight", "change"):
+            self.fields[name].required = True
+        self.fields["programme"].queryset = Programme.objects.order_by("name")
+        self.fields["deal"].queryset = Deal.objects.select_related("programme").order_by("name")
+        self.fields["programme"].empty_label = _("Kies een programma")
+        self.fields["deal"].empty_label = _("Geen specifieke deal")
+        for name in ("stream", "mode", "order", "level"):
+            self.fields[name].choices = [("", _("Weet ik niet"))] + list(self.fields[name].choices)[1:]
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # Tie each error message to its field for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if self.fields[name].help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
+        return valid
