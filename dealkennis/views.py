@@ -64,6 +64,7 @@ def item_list(request, model, template_name):
             "programmes": programmes,
             "vocabularies": VOCABULARIES,
             "querystring": query_without_page.urlencode(),
+            "print_url": f"{reverse('card-print')}?{query_without_page.urlencode()}" if model is Card else "",
         },
     )
 
@@ -191,6 +192,7 @@ def search(request):
         "programmes": programmes,
         "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
         "querystring": _without(request.GET, "page"),
+        "hidden_filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
     }
     if outcome.is_browse:
         context["recent"] = _recent_items(request.user)

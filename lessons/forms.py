@@ -63,17 +63,3 @@ class ShareLessonForm(forms.ModelForm):
         self.fields["deal"].empty_label = _("Geen specifieke deal")
         for name in ("stream", "mode", "order", "level"):
             self.fields[name].choices = [("", _("Weet ik niet"))] + list(self.fields[name].choices)[1:]
-
-    def is_valid(self):
-        valid = super().is_valid()
-        # Tie each error message to its field for screen readers.
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}_error"]
-                if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
-                )
-        return valid

@@ -17,10 +17,17 @@ def test_home_page_shows_starter_path_in_order_and_programmes(client, make_card,
     assert "Green Deals" in content
 
 
-def test_pages_speak_dutch_by_default_and_english_on_request(client):
+def test_pages_speak_dutch_by_default_even_to_an_english_browser(client):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert 'lang="nl"' in response.content.decode()
+
+
+def test_language_switch_turns_the_interface_english_and_back(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/kaarten/"})
+    assert response.status_code == 302
+    assert 'lang="en"' in client.get("/kaarten/").content.decode()
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
     assert 'lang="nl"' in client.get("/").content.decode()
-    response = client.get("/", headers={"accept-language": "en"})
-    assert 'lang="en"' in response.content.decode()
 
 
 def test_card_list_filters_by_stream(client, make_card):
