@@ -4,6 +4,7 @@ Every variable is parsed strictly: a value that cannot be understood stops the
 process with a message naming the variable, rather than silently falling back.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -84,8 +85,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
+    "axes",
+    "csp",
     "import_export",
     "dealkennis",
     "cards",
@@ -94,14 +98,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dealkennis.security.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "dealkennis.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "dealkennis.urls"
@@ -138,6 +151,9 @@ if os.environ.get("DATABASE_URL", "").strip():
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {error}") from None
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
+    # Lets a second database on the same server be chosen (the benchmark's).
+    if os.environ.get("DEALKENNIS_DB_NAME", "").strip():
+        DATABASES["default"]["NAME"] = os.environ["DEALKENNIS_DB_NAME"].strip()
 else:
     from dealkennis.embedded_db import database_settings
 
@@ -149,6 +165,10 @@ else:
         }
     }
 
+# Fail fast when the database is unreachable, so pages answer 503 within a
+# second or two instead of hanging; health checks reconnect once it is back.
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,6 +177,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes), for the site and the admin alike: after
+# AXES_FAILURE_LIMIT failures for the same username from the same address,
+# that pair is locked out for the cool-off time, never permanently.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dealkennis.security.client_ip"
+# How many reverse proxies in front of us append to X-Forwarded-For; 0 means
+# the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# No inline script or style anywhere, so no 'unsafe-inline' and no nonces
+# (which break admin add-ons with inline scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURITY_CONTACT = os.environ.get(
+    "DJANGO_SECURITY_CONTACT", "https://www.ncsc.nl/contact/kwetsbaarheid-melden"
+).strip()
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -213,9 +270,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
     if env_bool("DJANGO_BEHIND_PROXY", False):
         # Only trust the header when a proxy that sets it is known to be in front.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

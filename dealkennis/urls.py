@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from dealkennis import api, views
+from dealkennis import api, security, views
 from dealkennis.feeds import NewItemsFeed, ProgrammeFeed
 from dealkennis.sitemaps import SITEMAPS, robots_txt
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("feeds/programma/<slug:slug>/", ProgrammeFeed(), name="feed-programme"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path(".well-known/security.txt", security.security_txt, name="security-txt"),
+    path("gezondheid/", security.health, name="health"),
     path("kaarten/", include("cards.urls")),
     path("lessen/", include("lessons.urls")),
     path("account/", include("django.contrib.auth.urls")),

@@ -1,3 +1,4 @@
+import sys
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -5,8 +6,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -95,7 +97,13 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
-    # Rendered without context processors: whatever broke may be one of them.
+    # Rendered without context processors or the database: whatever broke may
+    # be one of them. A database that is down is a 503, which tells load
+    # balancers and people alike to come back shortly.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 

@@ -25,3 +25,9 @@ def as_control(bound_field):
             described.append(f"{bound_field.auto_id}_helptext")
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, for messages such as the sign-in lockout."""
+    return max(1, round(duration.total_seconds() / 60)) if duration else ""

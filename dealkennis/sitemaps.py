@@ -1,0 +1,72 @@
+"""What search engines may find: the sitemap and robots.txt.
+
+Crawlers are anonymous, so the sitemap lists only what an anonymous visitor
+may see; internal and unpublished items must not leak through it.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from cards.models import Card
+from dealkennis.models import Programme
+from lessons.models import Lesson
+
+
+class PageSitemap(Sitemap):
+    """The home page and the pages that list and search everything."""
+
+    def items(self):
+        return ["home", "card-list", "lesson-list", "programme-list", "learning", "search"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class ProgrammeSitemap(Sitemap):
+    def items(self):
+        return Programme.objects.order_by("pk")
+
+
+class ItemSitemap(Sitemap):
+    model = None
+
+    def items(self):
+        # Ordered by pk so the sitemap's own pagination is stable.
+        return self.model.objects.visible_to(AnonymousUser()).only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class CardSitemap(ItemSitemap):
+    model = Card
+
+
+class LessonSitemap(ItemSitemap):
+    model = Lesson
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "programmes": ProgrammeSitemap,
+    "cards": CardSitemap,
+    "lessons": LessonSitemap,
+}
+
+# Pages that are private, personal or not meant for search results.
+DISALLOWED = ["/admin/", "/account/", "/api/", "/lessen/delen/", "/lessen/mijn-inzendingen/"]
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        *(f"Disallow: {path}" for path in DISALLOWED),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
