@@ -14,7 +14,21 @@ class CardAdmin(KnowledgeItemAdmin):
     search_fields = [*KnowledgeItemAdmin.search_fields, "question", "answer"]
     autocomplete_fields = ["deal", "lessons"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "question", "answer", "summary", "body", "learn_more"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "question",
+                    "answer",
+                    "summary",
+                    "body",
+                    "learn_more",
+                    "loaded_version",
+                ]
+            },
+        ),
         KnowledgeItemAdmin.classification_fieldset,
         (_("Achtergrond"), {"fields": ["lessons", "starter_rank"]}),
         (_("Actualiteit"), {"fields": ["awaiting_check", "last_checked", "review_due"]}),

@@ -54,6 +54,8 @@ class Card(KnowledgeItem):
         verbose_name_plural = _("inspiratiekaarten")
         permissions = [("publish_card", _("Mag inspiratiekaarten publiceren"))]
 
+    plain_text_fields = (*KnowledgeItem.plain_text_fields, "question", "answer")
+
     def get_absolute_url(self):
         return reverse("card-detail", args=[self.slug])
 

@@ -1,4 +1,5 @@
 from django.contrib.postgres.search import SearchRank
+from django.core.validators import slug_re
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -40,8 +41,13 @@ def print_deck(request):
     filters = ItemFilters(request.GET, programmes)
     cards = filters.apply(Card.objects.visible_to(request.user)).select_related("programme")
     query, notices = clean_query(request.GET.get("q", ""))
-    if request.GET.get("slug"):
-        cards = cards.filter(slug=request.GET["slug"])
+    slug = request.GET.get("slug", "")
+    if slug and slug_re.fullmatch(slug):
+        cards = cards.filter(slug=slug)
+    elif slug:
+        notices.append(
+            _("“%(value)s” is geen geldige kaart; alle kaarten worden getoond.") % {"value": slug[:100]}
+        )
     if query:
         terms = PrefixSearchQuery(without_question_words(query))
         cards = cards.filter(search_vector=terms).annotate(rank=SearchRank(F("search_vector"), terms))

@@ -1,10 +1,14 @@
 import reversion
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.forms import ImportForm
 from reversion.admin import VersionAdmin
 
 from dealkennis.classification import Status
@@ -40,6 +44,55 @@ class DealAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ConcurrentEditForm(forms.ModelForm):
+    """Refuses to save over changes someone else made after this form was opened.
+
+    Optimistic locking on `updated_at`: two coordinators editing one lesson
+    never silently overwrite each other; the second is told and keeps the form.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Restoring an earlier version first writes that version back, so the
+    # stored timestamp always differs there; the restore is the edit.
+    check_conflicts = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["loaded_version"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.check_conflicts:
+            current = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
+            if current is not None and cleaned.get("loaded_version") != current.isoformat():
+                raise forms.ValidationError(
+                    _(
+                        "Iemand anders heeft dit item gewijzigd nadat jij het opende. Jouw wijzigingen "
+                        "zijn niet opgeslagen; open het item opnieuw in een ander tabblad, vergelijk en "
+                        "neem je wijzigingen daar over."
+                    ),
+                    code="conflict",
+                )
+        return cleaned
+
+
+class LimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Het bestand is %(size)s; de grens is %(limit)s. Splits het bestand op.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+
 STATUS_SYMBOLS = {
     Status.DRAFT: "✎",
     Status.REVIEW: "⧗",
@@ -67,6 +120,8 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
     date_hierarchy = "updated_at"
     actions = ["publish", "send_back_to_draft", "archive"]
     formats = [CSV, XLSX, JSON]
+    form = ConcurrentEditForm
+    import_form_class = LimitedImportForm
     classification_fieldset = (
         _("Classificatie"),
         {"fields": ["programme", "deal", ("stream", "mode"), ("order", "level"), "tags"]},
@@ -92,8 +147,13 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
             item.get_status_display(),
         )
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_version = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        form.check_conflicts = not getattr(request, "restoring_version", False)
         if not can_publish(request.user, self.model) and "status" in form.base_fields:
             # Editors see only the statuses they may choose.
             field = form.base_fields["status"]

@@ -50,3 +50,14 @@ def html_to_text(html: str) -> str:
     """Plain text of sanitised HTML, with block boundaries kept as spaces."""
     spaced = html.replace("</", " </").replace("<br", " <br")
     return " ".join(unescape(nh3.clean(spaced, tags=set())).split())
+
+
+def plain_text(text: str) -> str:
+    """Text with any markup removed, for fields that are plain text by design.
+
+    Pages escape these fields anyway; stripping markup on save also keeps it
+    out of feeds and the API, whose consumers may not escape.
+    """
+    if "<" not in (text or ""):
+        return text
+    return unescape(nh3.clean(text, tags=set())).strip()

@@ -16,7 +16,7 @@ from dealkennis.classification import (
     Stream,
     Visibility,
 )
-from dealkennis.markdown import html_to_text, render_markdown
+from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import fold
 
 
@@ -178,7 +178,12 @@ class KnowledgeItem(models.Model):
     def __str__(self):
         return self.title
 
+    # Plain-text fields: any markup in them is stripped on save.
+    plain_text_fields = ("title", "summary", "source")
+
     def save(self, *args, **kwargs):
+        for field in self.plain_text_fields:
+            setattr(self, field, plain_text(getattr(self, field)))
         if not self.slug:
             self.slug = self._unique_slug()
         self.body_html = render_markdown(self.body)

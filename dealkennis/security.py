@@ -72,3 +72,13 @@ def security_txt(request):
         f"Canonical: {request.build_absolute_uri('/.well-known/security.txt')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def login_username(request, credentials):
+    """The username django-axes records: what was typed, cut to what the database holds.
+
+    Axes stores it in a 255-character column; an overlong or NUL-containing
+    value would otherwise make a failed sign-in a server error.
+    """
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value).replace("\x00", "")[:150]

@@ -187,6 +187,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "dealkennis.security.client_ip"
+AXES_USERNAME_CALLABLE = "dealkennis.security.login_username"
 # How many reverse proxies in front of us append to X-Forwarded-For; 0 means
 # the header is ignored and REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
@@ -250,11 +251,11 @@ PAGE_SIZE = env_int("DEALKENNIS_PAGE_SIZE", 20)
 # Imports: all or nothing, in one transaction; exports neutralise formulae
 # themselves (dealkennis.resources), since the library only strips "=".
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_MAX_BYTES = env_int("DEALKENNIS_IMPORT_MAX_MB", 10) * 1024 * 1024
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -35,7 +36,16 @@ urlpatterns = [
     path("gezondheid/", security.health, name="health"),
     path("kaarten/", include("cards.urls")),
     path("lessen/", include("lessons.urls")),
-    path("account/", include("django.contrib.auth.urls")),
+    # Sign-in only: accounts are made by coordinators, and there is no mail
+    # server to send password-reset links, so those views are not offered.
+    path("account/login/", auth_views.LoginView.as_view(), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "account/wachtwoord/gewijzigd/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/aandacht/", views.needs_attention, name="needs-attention"),
     path("admin/", admin.site.urls),

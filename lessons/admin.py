@@ -13,7 +13,19 @@ class LessonAdmin(KnowledgeItemAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "summary", "body", "insight", "reflection", "change", "takeaway"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "summary",
+                    "body",
+                    "insight",
+                    "reflection",
+                    "change",
+                    "takeaway",
+                    "loaded_version",
+                ]
+            },
         ),
         KnowledgeItemAdmin.classification_fieldset,
         (

