@@ -159,6 +159,12 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_without_restart
         private_postgres["start"]()
         assert _get(f"{base}/gezondheid/")[0] == 200
         assert _get(f"{base}/")[0] == 200
+
+        # A restart between two requests leaves the worker a stale connection;
+        # health checks must notice it, so the next visitor still gets a page.
+        private_postgres["stop"]()
+        private_postgres["start"]()
+        assert _get(f"{base}/kaarten/")[0] == 200
     finally:
         server.terminate()
         server.wait(timeout=10)
