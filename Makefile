@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format lock clean-db vendor messages chromium
+.PHONY: install run test lint format lock clean-db vendor messages chromium bench
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ messages: install
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+# Search and page speed on generated corpora, in a database of its own (results
+# in bench-results/); the HTTP load test needs wrk (apt-get install wrk).
+bench: install
+	DEALKENNIS_DB_NAME=dealkennis_bench $(MANAGE) bench --items 1000,10000,100000 --json bench-results/bench.json
 
 lint: install
 	$(BIN)/ruff check .

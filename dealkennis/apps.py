@@ -7,4 +7,6 @@ class DealkennisConfig(AppConfig):
     verbose_name = _("Programma's en deals")
 
     def ready(self):
-        from dealkennis import signals  # noqa: F401
+        from dealkennis import signals
+
+        signals._connect_version_bumps()

@@ -172,7 +172,10 @@ class KnowledgeItem(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="%(app_label)s_%(class)s_search"),
             GinIndex(OpClass("fuzzy_text", name="gin_trgm_ops"), name="%(app_label)s_%(class)s_fuzzy"),
-            models.Index(fields=["status", "visibility"], name="%(app_label)s_%(class)s_visible"),
+            # Lists show the newest visible items first.
+            models.Index(
+                fields=["status", "visibility", "-published_at"], name="%(app_label)s_%(class)s_visible"
+            ),
         ]
 
     def __str__(self):
@@ -250,3 +253,28 @@ class KnowledgeItem(models.Model):
             slug = f"{base}-{counter}"
             counter += 1
         return slug
+
+
+class ContentVersion(models.Model):
+    """One counter that changes whenever published knowledge may have changed.
+
+    Cached search results, facet counts and related items are keyed by it, so
+    every worker process sees a change at once without a shared cache server.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("inhoudsversie")
+
+    def __str__(self):
+        return str(self.value)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})

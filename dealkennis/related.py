@@ -1,6 +1,9 @@
 """Related cards and lessons, chosen to carry knowledge across programmes."""
 
+from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+
+from dealkennis.models import ContentVersion
 
 RELATED_LIMIT = 5
 
@@ -10,6 +13,17 @@ def _one_if(**condition):
 
 
 def related_items(item, user, limit=RELATED_LIMIT):
+    """Cached per content version: scoring scans every item that shares a tag."""
+    audience = "internal" if user is not None and user.is_authenticated else "public"
+    key = f"related:{ContentVersion.current()}:{audience}:{item.kind}:{item.pk}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = _related_items(item, user, limit)
+        cache.set(key, found, 15 * 60)
+    return found
+
+
+def _related_items(item, user, limit):
     """Items sharing tags and classification with `item`, other programmes first.
 
     Score: two points per shared tag, one per shared classification axis, and

@@ -244,6 +244,15 @@ STORAGES = {
     },
 }
 
+# Per-process memory: cached search results and counts are keyed by the
+# content version in the database, so processes never serve stale knowledge.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_CACHE_ENTRIES", 2000)},
+    }
+}
+
 TAGGIT_CASE_INSENSITIVE = True
 
 PAGE_SIZE = env_int("DEALKENNIS_PAGE_SIZE", 20)

@@ -1,10 +1,10 @@
 """Keep the copied names that feed the search vector in step with their sources."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import TaggedItem
 
-from dealkennis.models import Deal, KnowledgeItem, Programme
+from dealkennis.models import ContentVersion, Deal, KnowledgeItem, Programme
 
 
 @receiver(m2m_changed, sender=TaggedItem)
@@ -30,3 +30,21 @@ def refresh_names_in_search(sender, instance, created, raw=False, **kwargs):
         related = related.filter(programme=instance) if sender is Programme else related.filter(deal=instance)
         for item in related:
             model.objects.filter(pk=item.pk).update(search_context=item.build_search_context())
+
+
+def bump_content_version(sender, **kwargs):
+    ContentVersion.bump()
+
+
+def _connect_version_bumps():
+    from cards.models import Card
+    from lessons.models import Lesson
+
+    for model in (Card, Lesson, Programme, Deal, TaggedItem):
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-save-{model.__name__}")
+        post_delete.connect(
+            bump_content_version, sender=model, dispatch_uid=f"version-delete-{model.__name__}"
+        )
+    m2m_changed.connect(
+        bump_content_version, sender=Card.lessons.through, dispatch_uid="version-card-lessons"
+    )

@@ -5,6 +5,8 @@ vectors (GIN-indexed); headlines are computed only for the page shown.
 """
 
 import difflib
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, TextField, Value, When
@@ -30,6 +33,7 @@ from taggit.models import Tag
 from cards.models import Card
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
+from dealkennis.models import ContentVersion
 from dealkennis.search import SEARCH_CONFIG, fold
 from lessons.models import Lesson
 
@@ -39,6 +43,11 @@ MAX_QUERY_LENGTH = 200
 FEW_RESULTS = 3
 TAG_FACET_SIZE = 15
 MIN_PREFIX_LENGTH = 4
+CACHE_SECONDS = 15 * 60
+# Rows of the ordered result kept in the cache: the first ten pages.
+CACHED_ROWS = 200
+# Above this many matches, relevance ranking is limited to the newest ones.
+RANK_LIMIT = 1000
 FUZZY_THRESHOLD = 0.45
 # Private-use characters mark highlights inside the headline, so the text can be
 # escaped as a whole before they are turned into <mark> elements.
@@ -127,7 +136,6 @@ def query_words(text: str) -> list[str]:
     return [word for word in words if word != "or"]
 
 
-@transaction.atomic
 def search(user, params, programmes) -> SearchOutcome:
     query, notices = clean_query(params.get("q", ""))
     filters = ItemFilters(params, programmes)
@@ -142,12 +150,45 @@ def search(user, params, programmes) -> SearchOutcome:
     if outcome.is_browse:
         return outcome
 
+    # Everything but the page itself is cached per audience and content
+    # version: a repeated or paged search only loads the items it shows.
+    audience = "internal" if user is not None and user.is_authenticated else "public"
+    key = _cache_key(audience, query, filters.active, kind, sort)
+    found = cache.get(key)
+    if found is None:
+        found = _find(user, query, filters, kind, sort, programmes)
+        cache.set(key, found, CACHE_SECONDS)
+    outcome.facets, outcome.total = found["facets"], found["total"]
+    outcome.suggestion, outcome.fuzzy, outcome.widened = found["suggestion"], found["fuzzy"], found["widened"]
+    outcome.notices.extend(found["notices"])
+
+    paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
+    outcome.page = paginator.get_page(params.get("page"))
+    start, end = outcome.page.start_index() - 1, outcome.page.end_index()
+    rows = found["rows"][start:end] if end <= len(found["rows"]) else _rows_beyond_cache(found, start, end)
+    outcome.page.object_list = rows
+    terms = without_question_words(query)
+    highlight = PrefixSearchQuery(terms, any_word=outcome.widened) if query else None
+    outcome.hits = _load_hits(rows, highlight, outcome.fuzzy)
+    return outcome
+
+
+def _cache_key(audience, query, active_filters, kind, sort):
+    parts = json.dumps([audience, query, sorted(active_filters.items()), kind, sort], ensure_ascii=False)
+    digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+    return f"search:{ContentVersion.current()}:{digest}"
+
+
+@transaction.atomic
+def _find(user, query, filters, kind, sort, programmes):
+    """The expensive part of a search: what matches, its facets, and the first pages in order."""
     chosen = {kind: MODELS[kind]} if kind else MODELS
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
     terms = without_question_words(query)
     words = query_words(terms)
     tsquery = PrefixSearchQuery(terms) if query else None
     rank_query = tsquery
+    found = {"suggestion": "", "fuzzy": False, "widened": False, "notices": []}
 
     matched = base if tsquery is None else {n: qs.filter(search_vector=tsquery) for n, qs in base.items()}
     facets = _facets(matched, programmes)
@@ -163,7 +204,7 @@ def search(user, params, programmes) -> SearchOutcome:
         widened = {n: qs.filter(search_vector=any_word) for n, qs in base.items()}
         widened_facets = _facets(widened, programmes)
         if widened_facets["total"] > facets["total"]:
-            matched, facets, outcome.widened = widened, widened_facets, True
+            matched, facets, found["widened"] = widened, widened_facets, True
             rank_query = any_word
     if tsquery is not None and facets["total"] < FEW_RESULTS and words:
         # A looser threshold than pg_trgm's 0.6, so that a transposed letter in a
@@ -171,35 +212,44 @@ def search(user, params, programmes) -> SearchOutcome:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD])
         similar = {name: qs.filter(_similar_condition(words)) for name, qs in base.items()}
-        outcome.suggestion = _suggest(similar, words, terms, base, facets["total"])
+        found["suggestion"] = _suggest(similar, words, terms, base, facets["total"])
         if facets["total"] == 0:
             fuzzy_facets = _facets(similar, programmes)
             if fuzzy_facets["total"]:
-                matched, facets, outcome.fuzzy = similar, fuzzy_facets, True
+                matched, facets, found["fuzzy"] = similar, fuzzy_facets, True
 
-    outcome.facets = facets
-    outcome.total = facets["total"]
-    if tsquery is not None and not outcome.total and not _has_lexemes(query):
-        outcome.notices.append(
+    if tsquery is not None and not facets["total"] and not _has_lexemes(query):
+        found["notices"].append(
             _(
                 "Je zoekvraag bevat alleen heel gewone woorden (zoals “de” of “het”), waarop niet "
                 "gezocht kan worden. Gebruik een inhoudelijk woord."
             )
         )
+    ordered = _ordered_rows(matched, rank_query, tsquery, words, found["fuzzy"], sort, facets["total"])
+    found.update(
+        facets=facets,
+        total=facets["total"],
+        rows=[tuple(row[:2]) for row in ordered[:CACHED_ROWS]],
+        # Kept to page past the cached rows; querysets pickle without their results.
+        ordered=ordered.all(),
+    )
+    return found
 
+
+def _ordered_rows(matched, rank_query, tsquery, words, fuzzy, sort, total):
     ranked = [
-        _ranked_rows(name, qs, rank_query, tsquery, words, outcome.fuzzy) for name, qs in matched.items()
+        _ranked_rows(
+            name, qs, rank_query, tsquery, words, fuzzy, bounded=sort == "relevance" and total > RANK_LIMIT
+        )
+        for name, qs in matched.items()
     ]
     rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
     ordering = ("-rank", "-date", "row_title") if sort == "relevance" else ("-date", "-rank", "row_title")
-    rows = rows.order_by(*ordering)
+    return rows.order_by(*ordering)
 
-    # The count is known from the facets; the paginator must not count again.
-    paginator = Paginator(rows, settings.PAGE_SIZE)
-    paginator.count = outcome.total
-    outcome.page = paginator.get_page(params.get("page"))
-    outcome.hits = _load_hits(list(outcome.page.object_list), tsquery, outcome.fuzzy)
-    return outcome
+
+def _rows_beyond_cache(found, start, end):
+    return [tuple(row[:2]) for row in found["ordered"][start:end]]
 
 
 def _has_lexemes(query):
@@ -216,7 +266,7 @@ def _similar_condition(words):
     return condition if condition else Q(pk__in=[])
 
 
-def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy):
+def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy, bounded=False):
     if fuzzy:
         # Summed, so an item close to several of the words beats one close to one.
         rank = sum(
@@ -239,6 +289,12 @@ def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy):
         rank = SearchRank(F("search_vector"), tsquery)
     else:
         rank = Value(0.0, output_field=FloatField())
+    if bounded:
+        # Ranking reads every matching row's search vector. For a word that
+        # matches thousands of items, only the newest RANK_LIMIT matches are
+        # ranked; the older ones follow them, newest first.
+        newest = queryset.order_by("-published_at").values("pk")[:RANK_LIMIT]
+        rank = Case(When(pk__in=newest, then=rank), default=Value(-1.0), output_field=FloatField())
     return (
         queryset.order_by()
         .annotate(

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count
@@ -20,7 +21,7 @@ from cards.models import Card
 from dealkennis import framework, site_search
 from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Status, Stream
 from dealkennis.filters import ItemFilters
-from dealkennis.models import Programme
+from dealkennis.models import ContentVersion, Programme
 from lessons.models import Lesson
 
 
@@ -121,15 +122,13 @@ def _programme_from(request, programmes):
 
 def learning_matrix(user, programme=None):
     """Counts of visible items per order x level and per stream x mode, with search links."""
-    cell_counts, stream_counts = Counter(), Counter()
-    for model in (Card, Lesson):
-        items = model.objects.visible_to(user).order_by()
-        if programme is not None:
-            items = items.filter(programme=programme)
-        for row in items.values("order", "level").annotate(n=Count("pk")):
-            cell_counts[row["order"], row["level"]] += row["n"]
-        for row in items.values("stream", "mode").annotate(n=Count("pk")):
-            stream_counts[row["stream"], row["mode"]] += row["n"]
+    audience = "internal" if user.is_authenticated else "public"
+    key = f"matrix:{ContentVersion.current()}:{audience}:{programme.slug if programme else ''}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _matrix_counts(user, programme)
+        cache.set(key, counts, 15 * 60)
+    cell_counts, stream_counts = counts
 
     def link(**filters):
         if programme is not None:
@@ -173,6 +172,19 @@ def learning_matrix(user, programme=None):
         for stream in Stream
     ]
     return {"orders": orders, "streams": streams, "levels": list(Level), "modes": list(Mode)}
+
+
+def _matrix_counts(user, programme):
+    cell_counts, stream_counts = Counter(), Counter()
+    for model in (Card, Lesson):
+        items = model.objects.visible_to(user).order_by()
+        if programme is not None:
+            items = items.filter(programme=programme)
+        for row in items.values("order", "level").annotate(n=Count("pk")):
+            cell_counts[row["order"], row["level"]] += row["n"]
+        for row in items.values("stream", "mode").annotate(n=Count("pk")):
+            stream_counts[row["stream"], row["mode"]] += row["n"]
+    return cell_counts, stream_counts
 
 
 def learning(request):

@@ -2,6 +2,7 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
@@ -16,6 +17,15 @@ _sequence = itertools.count(1)
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test rolls the content version back with its transaction, so a
+    # result cached by one test could otherwise be found by the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import quote

@@ -16,7 +16,7 @@ def _fill(make_card, make_lesson, count):
 @pytest.mark.parametrize(
     "path, expected_queries",
     [
-        ("/", 7),
+        ("/", 8),
         ("/kaarten/", 4),
         ("/lessen/", 4),
         ("/kaarten/?stream=social&programme=green-deals", 4),
@@ -37,7 +37,7 @@ def test_card_detail_uses_a_fixed_number_of_queries(
 ):
     card = make_card(tags=[f"t{n}" for n in range(count)])
     card.lessons.set([make_lesson() for _ in range(count)])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(card.get_absolute_url()).status_code == 200
 
 
@@ -48,5 +48,5 @@ def test_lesson_detail_uses_a_fixed_number_of_queries(
     lesson = make_lesson(tags=[f"t{n}" for n in range(count)])
     for _ in range(count):
         make_card().lessons.add(lesson)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(lesson.get_absolute_url()).status_code == 200

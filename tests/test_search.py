@@ -293,8 +293,51 @@ def test_search_page_uses_a_fixed_number_of_queries(
     for number in range(count):
         make_card(title=f"Kaart {number}", body="heisessie", tags=["team", f"t{number}"])
         make_lesson(title=f"Heisessie les {number}", tags=["team"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social"}).status_code == 200
+    # Repeated: matches, facets and order come from the cache; only the
+    # programmes, the content version and the shown items are read.
+    with django_assert_num_queries(4):
+        assert client.get("/zoeken/", {"q": "heisessie", "stream": "social", "page": 2}).status_code == 200
+
+
+def test_cached_results_follow_every_change_to_the_content(client, make_lesson):
+    make_lesson(title="Heisessie een")
+    assert found_titles(client, "heisessie") == ["Heisessie een"]
+    later = make_lesson(title="Heisessie twee")
+    assert sorted(found_titles(client, "heisessie")) == ["Heisessie een", "Heisessie twee"]
+    later.visibility = "internal"
+    later.save()
+    assert found_titles(client, "heisessie") == ["Heisessie een"]
+    later.tags.add("heisessie")
+    later.visibility = "public"
+    later.save()
+    assert found_titles(client, "heisessie")[0] == "Heisessie twee"
+
+
+def test_pages_beyond_the_cached_rows_still_list_the_right_items(client, make_lesson, settings, monkeypatch):
+    monkeypatch.setattr("dealkennis.site_search.CACHED_ROWS", 4)
+    settings.PAGE_SIZE = 3
+    for number in range(8):
+        make_lesson(title=f"Heisessie {number}")
+    seen = []
+    for page in (1, 2, 3):
+        seen += found_titles(client, "heisessie", page=page)
+    assert sorted(seen) == sorted(f"Heisessie {number}" for number in range(8))
+
+
+def test_a_very_common_word_ranks_only_the_newest_matches_but_counts_all(client, make_lesson, monkeypatch):
+    monkeypatch.setattr("dealkennis.site_search.RANK_LIMIT", 3)
+    oldest = make_lesson(title="Heisessie heisessie heisessie")
+    type(oldest).objects.filter(pk=oldest.pk).update(published_at="2020-01-01T00:00:00Z")
+    for number in range(4):
+        make_lesson(title=f"Heisessie {number}", body="Verder niets.")
+    response = client.get("/zoeken/", {"q": "heisessie"})
+    outcome = response.context["outcome"]
+    titles = [hit.item.title for hit in outcome.hits]
+    assert outcome.total == outcome.facets["type"]["lesson"] == len(titles) == 5
+    # The best match is the oldest: outside the ranked few, it comes last.
+    assert titles[-1] == "Heisessie heisessie heisessie"
 
 
 def test_related_items_prefer_other_programmes_and_respect_visibility(
