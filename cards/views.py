@@ -22,6 +22,7 @@ def card_detail(request, slug):
     card = get_object_or_404(
         Card.objects.previewable_by(request.user)
         .for_listing()
+        .prefetch_related("tags")
         .prefetch_related(Prefetch("lessons", queryset=visible_lessons.order_by("title"))),
         slug=slug,
     )

@@ -171,6 +171,9 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
             raise PermissionDenied(error.messages[0]) from error
         super().save_model(request, obj, form, change)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).without_search_fields()
+
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
 

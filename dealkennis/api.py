@@ -105,6 +105,7 @@ def _item_list(request, model):
     items = (
         filters.apply(model.objects.visible_to(request.user))
         .for_listing()
+        .prefetch_related("tags")
         .order_by("-published_at", "title", "pk")
     )
     requested = request.GET.get("page", "")
@@ -148,6 +149,7 @@ def card_detail(request, slug):
     card = (
         Card.objects.visible_to(request.user)
         .for_listing()
+        .prefetch_related("tags")
         .prefetch_related(Prefetch("lessons", queryset=visible_lessons))
         .filter(slug=slug)
         .first()
@@ -163,6 +165,7 @@ def lesson_detail(request, slug):
     lesson = (
         Lesson.objects.visible_to(request.user)
         .for_listing()
+        .prefetch_related("tags")
         .prefetch_related(Prefetch("cards", queryset=visible_cards))
         .filter(slug=slug)
         .first()

@@ -66,6 +66,11 @@ class Deal(models.Model):
         return self.name
 
 
+# Columns that exist only to be searched; pages never show them, and the
+# search vector is large, so lists and detail pages leave them in the database.
+SEARCH_ONLY_FIELDS = ("search_vector", "search_context", "search_tags", "fuzzy_text", "body_text")
+
+
 class KnowledgeItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -84,8 +89,11 @@ class KnowledgeItemQuerySet(models.QuerySet):
             return published
         return published.filter(visibility=Visibility.PUBLIC)
 
+    def without_search_fields(self):
+        return self.defer(*SEARCH_ONLY_FIELDS)
+
     def for_listing(self):
-        return self.select_related("programme", "deal").prefetch_related("tags")
+        return self.select_related("programme", "deal").without_search_fields()
 
 
 CLASSIFICATION_FIELDS = ("stream", "mode", "order", "level")

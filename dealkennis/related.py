@@ -36,7 +36,9 @@ def _related_items(item, user, limit):
     tag_ids = [tag.pk for tag in item.tags.all()]
     candidates = []
     for model in (Card, Lesson):
-        queryset = model.objects.visible_to(user).select_related("programme").order_by()
+        queryset = (
+            model.objects.visible_to(user).select_related("programme").without_search_fields().order_by()
+        )
         if isinstance(item, model):
             queryset = queryset.exclude(pk=item.pk)
         queryset = (

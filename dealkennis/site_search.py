@@ -348,7 +348,7 @@ def _load_hits(rows, tsquery, fuzzy):
     for kind, pks in ids.items():
         if not pks:
             continue
-        queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme")
+        queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme").without_search_fields()
         if tsquery is not None and not fuzzy:
             queryset = queryset.annotate(
                 headline=SearchHeadline(

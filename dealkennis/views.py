@@ -30,10 +30,14 @@ def home(request):
         Card.objects.visible_to(request.user)
         .filter(starter_rank__isnull=False)
         .select_related("programme")
+        .only("slug", "question", "programme__name", "programme__slug")
         .order_by("starter_rank")
     )
     recent_lessons = (
-        Lesson.objects.visible_to(request.user).select_related("programme").order_by("-published_at")[:6]
+        Lesson.objects.visible_to(request.user)
+        .select_related("programme")
+        .only("slug", "title", "programme__name", "programme__slug")
+        .order_by("-published_at")[:6]
     )
     return render(
         request,

@@ -22,6 +22,7 @@ def lesson_detail(request, slug):
     lesson = get_object_or_404(
         Lesson.objects.previewable_by(request.user)
         .for_listing()
+        .prefetch_related("tags")
         .prefetch_related(Prefetch("cards", queryset=visible_cards.order_by("title"))),
         slug=slug,
     )
