@@ -22,6 +22,7 @@ from itertools import accumulate
 import psycopg
 import psycopg.sql
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from taggit.models import Tag
 from tqdm import tqdm
 
 from cards.models import Card
+from dealkennis import models as core_models
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
 from dealkennis.demo_content import DEMO_DIR, read_demo
 from dealkennis.models import Deal, Programme
@@ -411,4 +413,10 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
     with connection.cursor() as cursor:
         for table in [*tables, "taggit_taggeditem", through._meta.db_table]:
             cursor.execute(f"{analyze} {table}")
+    # Rows copied in bypass the signals that mark content as changed, so tell
+    # the caches keyed by the content version (where the project has one).
+    content_version = getattr(core_models, "ContentVersion", None)
+    if content_version is not None:
+        content_version.bump()
+    cache.clear()
     return {"cards": card_count, "lessons": items - card_count}

@@ -25,6 +25,7 @@ import django
 import psutil
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Q
@@ -92,12 +93,18 @@ def percentile(samples, share):
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def timings(action, runs):
-    """Milliseconds per call of `action`, after a few unmeasured warm-up calls."""
-    for _ in range(WARMUP):
+def timings(action, runs, cold=False, warmup=WARMUP):
+    """Milliseconds per call of `action`, after a few unmeasured warm-up calls.
+
+    Cold: the (per-process) cache is emptied before every call, untimed, so
+    each call computes everything as a query never asked before would.
+    """
+    for _ in range(warmup):
         action()
     samples = []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
@@ -202,6 +209,7 @@ def sql_breakdown(client, params, runs=3):
     parts = dict.fromkeys(("facets", "tag_facet", "ranking", "headline", "fallback", "other"), 0.0)
     page_ms = 0.0
     for _ in range(runs):
+        cache.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             client.get("/zoeken/", params)
@@ -452,12 +460,15 @@ class Command(BaseCommand):
         }
 
         client = Client()
-        page = {
-            name: timings(lambda p=p: self.ensure_ok(client.get("/zoeken/", p)), runs)
-            for name, p in params.items()
-        }
-        result["page_p50_ms"] = {name: p50_p95(samples)["p50"] for name, samples in page.items()}
-        result["page_p95_ms"] = {name: p50_p95(samples)["p95"] for name, samples in page.items()}
+        # Uncached: what a query costs the first time (after any content change);
+        # cached: the same query again, served from the cache where the view has one.
+        for suffix, cold in (("", True), ("_cached", False)):
+            page = {
+                name: timings(lambda p=p: self.ensure_ok(client.get("/zoeken/", p)), runs, cold)
+                for name, p in params.items()
+            }
+            result[f"page{suffix}_p50_ms"] = {name: p50_p95(ms)["p50"] for name, ms in page.items()}
+            result[f"page{suffix}_p95_ms"] = {name: p50_p95(ms)["p95"] for name, ms in page.items()}
         result["sql_breakdown_ms"] = {name: sql_breakdown(client, p) for name, p in params.items()}
 
         anonymous = AnonymousUser()
@@ -471,12 +482,15 @@ class Command(BaseCommand):
             "list": ["/kaarten/", "/lessen/"],
             "learning": ["/leren/"],
         }
-        pages = {}
-        for name, paths in urls.items():
-            rotation = cycle(paths)
-            pages[name] = timings(lambda r=rotation: self.ensure_ok(client.get(next(r))), runs)
-        result["pages_p50_ms"] = {name: p50_p95(samples)["p50"] for name, samples in pages.items()}
-        result["pages_p95_ms"] = {name: p50_p95(samples)["p95"] for name, samples in pages.items()}
+        for suffix, cold in (("", True), ("_cached", False)):
+            pages = {}
+            for name, paths in urls.items():
+                rotation = cycle(paths)
+                action = lambda r=rotation: self.ensure_ok(client.get(next(r)))  # noqa: E731
+                # Every page of the rotation once, so "cached" means cached for each of them.
+                pages[name] = timings(action, runs, cold, warmup=max(WARMUP, len(paths)))
+            result[f"pages{suffix}_p50_ms"] = {name: p50_p95(ms)["p50"] for name, ms in pages.items()}
+            result[f"pages{suffix}_p95_ms"] = {name: p50_p95(ms)["p95"] for name, ms in pages.items()}
 
         result["raw_rank_ms"] = {
             name: p50_p95(timings(lambda p=p: raw_rank(p), runs)) for name, p in params.items()
@@ -516,29 +530,29 @@ class Command(BaseCommand):
     def print_size(self, size, result, info):
         write = self.stdout.write
         write(f"\n{size} items, {result['visible_items']} visible to anonymous visitors (ms: p50 / p95)")
-        header = f"{'class':<10} {'query':<44} {'hits':>6} {'page':>15} {'raw rank':>15} {'icontains':>17}"
-        write(header + f" {'tantivy':>13}")
+        header = f"{'class':<10} {'query':<40} {'hits':>6} {'page':>15} {'page cached':>13}"
+        write(header + f" {'raw rank':>15} {'icontains':>17} {'tantivy':>13}")
         for name in CLASSES:
             query = info[name]["q"] + "".join(f" {k}={v}" for k, v in info[name].items() if k in FACETS)
             path = " (fuzzy)" if info[name]["fuzzy"] else " (widened)" if info[name]["widened"] else ""
             cells = [
                 f"{result['page_p50_ms'][name]:7.1f} {result['page_p95_ms'][name]:7.1f}",
+                f"{result['page_cached_p50_ms'][name]:6.1f} {result['page_cached_p95_ms'][name]:6.1f}",
                 f"{result['raw_rank_ms'][name]['p50']:7.1f} {result['raw_rank_ms'][name]['p95']:7.1f}",
                 f"{result['icontains_ms'][name]['p50']:8.1f} {result['icontains_ms'][name]['p95']:8.1f}",
                 f"{result['tantivy_ms'][name]['p50']:6.2f} {result['tantivy_ms'][name]['p95']:6.2f}",
             ]
-            write(f"{name:<10} {(query + path)[:44]:<44} {info[name]['hits']:>6} " + " ".join(cells))
+            write(f"{name:<10} {(query + path)[:40]:<40} {info[name]['hits']:>6} " + " ".join(cells))
         write("search page SQL by part (ms, mean of 3):")
         parts = ("facets", "tag_facet", "ranking", "headline", "fallback", "other", "python", "queries")
         write(f"  {'class':<10}" + "".join(f"{part:>10}" for part in parts))
         for name in CLASSES:
             row = result["sql_breakdown_ms"][name]
             write(f"  {name:<10}" + "".join(f"{row[part]:>10}" for part in parts))
-        pages = ", ".join(
-            f"{name} {result['pages_p50_ms'][name]:.1f} / {result['pages_p95_ms'][name]:.1f}"
-            for name in PAGES
-        )
-        write(f"pages: {pages}")
+        for suffix, label in (("", "pages"), ("_cached", "pages, cached")):
+            p50, p95 = result[f"pages{suffix}_p50_ms"], result[f"pages{suffix}_p95_ms"]
+            pages = ", ".join(f"{name} {p50[name]:.1f} / {p95[name]:.1f}" for name in PAGES)
+            write(f"{label}: {pages}")
         write(f"tantivy index build: {result['tantivy_index_s']} s")
         before, after = result["load_average_before"][0], result["load_average_after"][0]
         write(f"load average (1 min) before {before:.2f}, after {after:.2f}")
@@ -554,12 +568,20 @@ class Command(BaseCommand):
         write("\nTargets: search page p95 <= 50 ms per class; card/lesson/list/learning p95 <= 20 ms;")
         write(">= 150 search req/s with p95 < 100 ms, 0 errors, < 150 MB per worker")
         for size, result in results["sizes"].items():
-            worst = max(result["page_p95_ms"].items(), key=lambda pair: pair[1])
-            slowest = max(result["pages_p95_ms"].items(), key=lambda pair: pair[1])
-            checks = [
-                (f"search p95 max {worst[1]:.1f} ms ({worst[0]})", worst[1] <= TARGETS["search_p95_ms"]),
-                (f"pages p95 max {slowest[1]:.1f} ms ({slowest[0]})", slowest[1] <= TARGETS["page_p95_ms"]),
-            ]
+            checks = []
+            for suffix, label in (("", "uncached"), ("_cached", "cached")):
+                worst = max(result[f"page{suffix}_p95_ms"].items(), key=lambda pair: pair[1])
+                slowest = max(result[f"pages{suffix}_p95_ms"].items(), key=lambda pair: pair[1])
+                checks += [
+                    (
+                        f"search {label} p95 max {worst[1]:.1f} ms ({worst[0]})",
+                        worst[1] <= TARGETS["search_p95_ms"],
+                    ),
+                    (
+                        f"pages {label} p95 max {slowest[1]:.1f} ms ({slowest[0]})",
+                        slowest[1] <= TARGETS["page_p95_ms"],
+                    ),
+                ]
             if "http_rps" in result:
                 checks.append(
                     (
@@ -571,5 +593,6 @@ class Command(BaseCommand):
                         and max(result["worker_rss_mb"]) < TARGETS["worker_rss_mb"],
                     )
                 )
-            verdicts = "; ".join(f"{text}: {'ok' if passed else 'MISSED'}" for text, passed in checks)
-            write(f"  {size:>7}: {verdicts}")
+            write(f"  {size}:")
+            for text, passed in checks:
+                write(f"    {text}: {'ok' if passed else 'MISSED'}")
