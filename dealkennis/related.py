@@ -1,15 +1,18 @@
 """Related cards and lessons, chosen to carry knowledge across programmes."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
+from taggit.models import TaggedItem
 
 from dealkennis.models import ContentVersion
 
 RELATED_LIMIT = 5
-
-
-def _one_if(**condition):
-    return Case(When(**condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+AXES = ("stream", "mode", "order", "level")
+# Scoring is bounded to the newest items that share a tag or the whole
+# classification with the item: with many items per tag, scoring all of them
+# would read most of the table for every page.
+CANDIDATES = 400
 
 
 def related_items(item, user, limit=RELATED_LIMIT):
@@ -36,30 +39,49 @@ def _related_items(item, user, limit):
     tag_ids = [tag.pk for tag in item.tags.all()]
     candidates = []
     for model in (Card, Lesson):
+        shared_tags = dict(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), tag_id__in=tag_ids
+            )
+            .values("object_id")
+            .annotate(shared=Count("id"))
+            .order_by("-shared", "-object_id")
+            .values_list("object_id", "shared")[:CANDIDATES]
+        )
+        same_classification = (
+            model.objects.filter(stream=item.stream, order=item.order, level=item.level)
+            .order_by("-pk")
+            .values("pk")[:CANDIDATES]
+        )
         queryset = (
-            model.objects.visible_to(user).select_related("programme").without_search_fields().order_by()
+            model.objects.visible_to(user)
+            .filter(Q(pk__in=list(shared_tags)) | Q(pk__in=same_classification))
+            .select_related("programme")
+            .only(
+                "slug",
+                "title",
+                "published_at",
+                "stream",
+                "mode",
+                "order",
+                "level",
+                "programme__name",
+                "programme__slug",
+            )
         )
         if isinstance(item, model):
             queryset = queryset.exclude(pk=item.pk)
-        queryset = (
-            queryset.annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-                other_programme=Case(
-                    When(programme_id=item.programme_id, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                ),
-                shared_axes=_one_if(stream=item.stream)
-                + _one_if(mode=item.mode)
-                + _one_if(order=item.order)
-                + _one_if(level=item.level),
-            )
-            .annotate(score=2 * F("shared_tags") + F("shared_axes") + 2 * F("other_programme"))
-            .filter(Q(shared_tags__gt=0) | Q(shared_axes__gte=3))
-            .order_by("-score", "-published_at")[:limit]
-        )
-        candidates.extend(queryset)
-    candidates.sort(key=lambda candidate: (-candidate.score, candidate.title))
+        for candidate in queryset:
+            candidate.shared_tags = shared_tags.get(candidate.pk, 0)
+            shared_axes = sum(getattr(candidate, axis) == getattr(item, axis) for axis in AXES)
+            if not candidate.shared_tags and shared_axes < 3:
+                continue
+            candidate.other_programme = int(candidate.programme_id != item.programme_id)
+            candidate.score = 2 * candidate.shared_tags + shared_axes + 2 * candidate.other_programme
+            candidates.append(candidate)
+    candidates.sort(
+        key=lambda candidate: (-candidate.score, -candidate.published_at.timestamp(), candidate.title)
+    )
     chosen = candidates[:limit]
     # Shown grouped: other programmes first, each group still by score.
     chosen.sort(key=lambda candidate: -candidate.other_programme)

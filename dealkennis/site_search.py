@@ -165,7 +165,11 @@ def search(user, params, programmes) -> SearchOutcome:
     paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
     outcome.page = paginator.get_page(params.get("page"))
     start, end = outcome.page.start_index() - 1, outcome.page.end_index()
-    rows = found["rows"][start:end] if end <= len(found["rows"]) else _rows_beyond_cache(found, start, end)
+    if end <= len(found["rows"]) or len(found["rows"]) >= outcome.total:
+        rows = found["rows"][start:end]
+    else:
+        # Deep pages are rare: find again, without caching, far enough down.
+        rows = _find(user, query, filters, kind, sort, programmes, row_limit=end)["rows"][start:end]
     outcome.page.object_list = rows
     terms = without_question_words(query)
     highlight = PrefixSearchQuery(terms, any_word=outcome.widened) if query else None
@@ -180,7 +184,7 @@ def _cache_key(audience, query, active_filters, kind, sort):
 
 
 @transaction.atomic
-def _find(user, query, filters, kind, sort, programmes):
+def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
     chosen = {kind: MODELS[kind]} if kind else MODELS
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
@@ -229,9 +233,7 @@ def _find(user, query, filters, kind, sort, programmes):
     found.update(
         facets=facets,
         total=facets["total"],
-        rows=[tuple(row[:2]) for row in ordered[:CACHED_ROWS]],
-        # Kept to page past the cached rows; querysets pickle without their results.
-        ordered=ordered.all(),
+        rows=[tuple(row[:2]) for row in ordered[: row_limit or CACHED_ROWS]],
     )
     return found
 
@@ -246,10 +248,6 @@ def _ordered_rows(matched, rank_query, tsquery, words, fuzzy, sort, total):
     rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
     ordering = ("-rank", "-date", "row_title") if sort == "relevance" else ("-date", "-rank", "row_title")
     return rows.order_by(*ordering)
-
-
-def _rows_beyond_cache(found, start, end):
-    return [tuple(row[:2]) for row in found["ordered"][start:end]]
 
 
 def _has_lexemes(query):

@@ -37,7 +37,7 @@ def test_card_detail_uses_a_fixed_number_of_queries(
 ):
     card = make_card(tags=[f"t{n}" for n in range(count)])
     card.lessons.set([make_lesson() for _ in range(count)])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get(card.get_absolute_url()).status_code == 200
 
 
@@ -48,5 +48,5 @@ def test_lesson_detail_uses_a_fixed_number_of_queries(
     lesson = make_lesson(tags=[f"t{n}" for n in range(count)])
     for _ in range(count):
         make_card().lessons.add(lesson)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get(lesson.get_absolute_url()).status_code == 200
