@@ -41,6 +41,24 @@ def _date(value):
     return value.isoformat() if value is not None else None
 
 
+def classification_data(item):
+    return {
+        name: {"code": getattr(item, name), "label": str(getattr(item, f"get_{name}_display")())}
+        for name in VOCABULARIES
+    }
+
+
+def page_data(request, page):
+    """Where a paginated answer stands, with absolute links to its neighbours."""
+    return {
+        "number": page.number,
+        "pages": page.paginator.num_pages,
+        "size": settings.PAGE_SIZE,
+        "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+        "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
+    }
+
+
 def item_data(request, item):
     """What lists and details share about one card or lesson."""
     return {
@@ -53,10 +71,7 @@ def item_data(request, item):
         "api_url": request.build_absolute_uri(reverse(f"{API_NAMES[item.kind]}-detail", args=[item.slug])),
         "programme": _ref(item.programme),
         "deal": _ref(item.deal),
-        "classification": {
-            name: {"code": getattr(item, name), "label": str(getattr(item, f"get_{name}_display")())}
-            for name in VOCABULARIES
-        },
+        "classification": classification_data(item),
         "tags": sorted(tag.name for tag in item.tags.all()),
         "updated_at": item.updated_at.isoformat(),
     }
@@ -121,13 +136,7 @@ def _item_list(request, model):
             "count": page.paginator.count,
             "filters": filters.active,
             "notices": notices,
-            "page": {
-                "number": page.number,
-                "pages": page.paginator.num_pages,
-                "size": settings.PAGE_SIZE,
-                "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
-                "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
-            },
+            "page": page_data(request, page),
             "results": [item_data(request, item) for item in page.object_list],
         }
     )

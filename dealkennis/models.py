@@ -1,4 +1,8 @@
+import hashlib
+import json
+
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -71,6 +75,11 @@ class Deal(models.Model):
 SEARCH_ONLY_FIELDS = ("search_vector", "search_context", "search_tags", "fuzzy_text", "body_text")
 
 
+def audience(user):
+    """Which of the two views `visible_to` gives: signed-in readers see internal items too."""
+    return "internal" if user is not None and user.is_authenticated else "public"
+
+
 class KnowledgeItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -83,7 +92,10 @@ class KnowledgeItemQuerySet(models.QuerySet):
         return self.visible_to(user)
 
     def visible_to(self, user):
-        """What a reader of the site may see; the admin has its own, wider view."""
+        """What a reader of the site may see; the admin has its own, wider view.
+
+        Readers fall into two audiences with the same view (see `audience`).
+        """
         published = self.published()
         if user is not None and user.is_authenticated:
             return published
@@ -281,6 +293,21 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+
+    @classmethod
+    def cached(cls, name, user, parts, compute, timeout=15 * 60):
+        """`compute()`, cached per content version and audience under `name` and `parts`.
+
+        A change to the content bumps the version, so a stale entry is never
+        found again; it simply ages out of the per-process cache.
+        """
+        digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
+        key = f"{name}:{cls.current()}:{audience(user)}:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, timeout)
+        return found
 
     @classmethod
     def bump(cls):

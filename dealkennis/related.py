@@ -1,7 +1,6 @@
 """Related cards and lessons, chosen to carry knowledge across programmes."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import Count, Q
 from taggit.models import TaggedItem
 
@@ -16,14 +15,10 @@ CANDIDATES = 400
 
 
 def related_items(item, user, limit=RELATED_LIMIT):
-    """Cached per content version: scoring scans every item that shares a tag."""
-    audience = "internal" if user is not None and user.is_authenticated else "public"
-    key = f"related:{ContentVersion.current()}:{audience}:{item.kind}:{item.pk}:{limit}"
-    found = cache.get(key)
-    if found is None:
-        found = _related_items(item, user, limit)
-        cache.set(key, found, 15 * 60)
-    return found
+    """Cached per content version: scoring reads many tagged items."""
+    return ContentVersion.cached(
+        "related", user, [item.kind, item.pk, limit], lambda: _related_items(item, user, limit)
+    )
 
 
 def _related_items(item, user, limit):

@@ -5,8 +5,6 @@ vectors (GIN-indexed); headlines are computed only for the page shown.
 """
 
 import difflib
-import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,7 +17,6 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, TextField, Value, When
@@ -31,6 +28,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from taggit.models import Tag
 
 from cards.models import Card
+from dealkennis.api import classification_data, page_data
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
 from dealkennis.models import ContentVersion
@@ -43,7 +41,6 @@ MAX_QUERY_LENGTH = 200
 FEW_RESULTS = 3
 TAG_FACET_SIZE = 15
 MIN_PREFIX_LENGTH = 4
-CACHE_SECONDS = 15 * 60
 # Rows of the ordered result kept in the cache: the first ten pages.
 CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones.
@@ -77,7 +74,6 @@ class PrefixSearchQuery(SearchQuery):
 
 @dataclass
 class Hit:
-    kind: str
     item: object
     snippet: str
 
@@ -152,12 +148,12 @@ def search(user, params, programmes) -> SearchOutcome:
 
     # Everything but the page itself is cached per audience and content
     # version: a repeated or paged search only loads the items it shows.
-    audience = "internal" if user is not None and user.is_authenticated else "public"
-    key = _cache_key(audience, query, filters.active, kind, sort)
-    found = cache.get(key)
-    if found is None:
-        found = _find(user, query, filters, kind, sort, programmes)
-        cache.set(key, found, CACHE_SECONDS)
+    found = ContentVersion.cached(
+        "search",
+        user,
+        [query, sorted(filters.active.items()), kind, sort],
+        lambda: _find(user, query, filters, kind, sort, programmes),
+    )
     outcome.facets, outcome.total = found["facets"], found["total"]
     outcome.suggestion, outcome.fuzzy, outcome.widened = found["suggestion"], found["fuzzy"], found["widened"]
     outcome.notices.extend(found["notices"])
@@ -175,12 +171,6 @@ def search(user, params, programmes) -> SearchOutcome:
     highlight = PrefixSearchQuery(terms, any_word=outcome.widened) if query else None
     outcome.hits = _load_hits(rows, highlight, outcome.fuzzy)
     return outcome
-
-
-def _cache_key(audience, query, active_filters, kind, sort):
-    parts = json.dumps([audience, query, sorted(active_filters.items()), kind, sort], ensure_ascii=False)
-    digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
-    return f"search:{ContentVersion.current()}:{digest}"
 
 
 @transaction.atomic
@@ -367,7 +357,7 @@ def _load_hits(rows, tsquery, fuzzy):
     for kind, pk, *_rest in rows:
         item = loaded.get((kind, pk))
         if item is not None:
-            hits.append(Hit(kind=kind, item=item, snippet=_snippet(item)))
+            hits.append(Hit(item=item, snippet=_snippet(item)))
     return hits
 
 
@@ -446,13 +436,14 @@ def facet_groups(outcome, params, programmes):
         if entries:
             groups.append({"name": name, "label": labels[name], "options": entries})
 
+    active_tag = (active.get("tag") or "").lower()
     tag_entries = [
         {
             "value": name,
             "label": name,
             "count": count,
-            "active": (active.get("tag") or "").lower() == name.lower(),
-            "url": _toggle_url(params, "tag", name, (active.get("tag") or "").lower() == name.lower()),
+            "active": active_tag == name.lower(),
+            "url": _toggle_url(params, "tag", name, active_tag == name.lower()),
         }
         for name, count in outcome.facets.get("tags", [])
     ]
@@ -463,28 +454,16 @@ def facet_groups(outcome, params, programmes):
 
 def as_json(outcome, request, programmes):
     """The search outcome as plain data for /api/zoeken/."""
-
-    def page_url(number):
-        query = request.GET.copy()
-        query["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
     page = outcome.page
     first_rank = page.start_index() if page is not None and outcome.total else 1
     results = [
         {
             "rank": first_rank + position,
-            "type": hit.kind,
+            "type": hit.item.kind,
             "title": hit.item.title,
             "url": request.build_absolute_uri(hit.item.get_absolute_url()),
             "programme": {"slug": hit.item.programme.slug, "name": hit.item.programme.name},
-            "classification": {
-                name: {
-                    "code": getattr(hit.item, name),
-                    "label": str(getattr(hit.item, f"get_{name}_display")()),
-                }
-                for name in VOCABULARIES
-            },
+            "classification": classification_data(hit.item),
             "snippet": str(hit.snippet),
         }
         for position, hit in enumerate(outcome.hits)
@@ -493,6 +472,8 @@ def as_json(outcome, request, programmes):
         group["name"]: [{"value": o["value"], "count": o["count"]} for o in group["options"]]
         for group in facet_groups(outcome, request.GET, programmes)
     }
+    # A browse request (no query, no filter) has no page at all.
+    empty_page = {"number": 1, "pages": 0, "size": settings.PAGE_SIZE, "next": None, "previous": None}
     return {
         "query": outcome.query,
         "filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
@@ -502,13 +483,7 @@ def as_json(outcome, request, programmes):
         "widened": outcome.widened,
         "suggestion": outcome.suggestion or None,
         "notices": [str(notice) for notice in outcome.notices + outcome.filters.ignored],
-        "page": {
-            "number": page.number if page else 1,
-            "pages": page.paginator.num_pages if page else 0,
-            "size": settings.PAGE_SIZE,
-            "next": page_url(page.next_page_number()) if page and page.has_next() else None,
-            "previous": page_url(page.previous_page_number()) if page and page.has_previous() else None,
-        },
+        "page": page_data(request, page) if page else empty_page,
         "results": results,
         "facets": facets,
     }

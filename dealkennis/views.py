@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
 from django.db.models import Count
@@ -126,13 +125,9 @@ def _programme_from(request, programmes):
 
 def learning_matrix(user, programme=None):
     """Counts of visible items per order x level and per stream x mode, with search links."""
-    audience = "internal" if user.is_authenticated else "public"
-    key = f"matrix:{ContentVersion.current()}:{audience}:{programme.slug if programme else ''}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = _matrix_counts(user, programme)
-        cache.set(key, counts, 15 * 60)
-    cell_counts, stream_counts = counts
+    cell_counts, stream_counts = ContentVersion.cached(
+        "matrix", user, [programme.slug if programme else ""], lambda: _matrix_counts(user, programme)
+    )
 
     def link(**filters):
         if programme is not None:
