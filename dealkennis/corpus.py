@@ -22,7 +22,6 @@ from itertools import accumulate
 import psycopg
 import psycopg.sql
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -406,6 +405,7 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
 
         for _name, definition in tqdm(indexes, desc="indexes", disable=not progress):
             cursor.execute(definition)
+        core_models.SearchWord.fill_from_items()
 
     # Fresh statistics (and, outside a transaction, a visibility map and hint
     # bits) so the first measured queries don't pay for the load.
@@ -414,9 +414,7 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
         for table in [*tables, "taggit_taggeditem", through._meta.db_table]:
             cursor.execute(f"{analyze} {table}")
     # Rows copied in bypass the signals that mark content as changed, so tell
-    # the caches keyed by the content version (where the project has one).
-    content_version = getattr(core_models, "ContentVersion", None)
-    if content_version is not None:
-        content_version.bump()
-    cache.clear()
+    # the caches keyed by the content version.
+    core_models.ContentVersion.bump()
+    core_models.clear_caches()
     return {"cards": card_count, "lessons": items - card_count}

@@ -1,10 +1,12 @@
+import difflib
 import hashlib
 import json
+import re
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -164,8 +166,8 @@ class KnowledgeItem(models.Model):
     # generated search vector can only read columns of its own row.
     search_context = models.TextField(editable=False, blank=True, default="")
     search_tags = models.TextField(editable=False, blank=True, default="")
-    # Title, tags and summary folded to unaccented lowercase: what the trigram
-    # typo fallback compares query words with.
+    # Title, tags and summary folded to unaccented lowercase: with the body, the
+    # source of the words that typo correction knows (SearchWord).
     fuzzy_text = models.TextField(editable=False, blank=True, default="")
 
     objects = KnowledgeItemQuerySet.as_manager()
@@ -191,7 +193,6 @@ class KnowledgeItem(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="%(app_label)s_%(class)s_search"),
-            GinIndex(OpClass("fuzzy_text", name="gin_trgm_ops"), name="%(app_label)s_%(class)s_fuzzy"),
             # Lists show the newest visible items first.
             models.Index(
                 fields=["status", "visibility", "-published_at"], name="%(app_label)s_%(class)s_visible"
@@ -217,9 +218,17 @@ class KnowledgeItem(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        SearchWord.add_from(self.fuzzy_text, self.body_text)
 
     def clean(self):
         super().clean()
+        only_markup = {
+            field: _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
+            for field in self.plain_text_fields
+            if (getattr(self, field) or "").strip() and not plain_text(getattr(self, field)).strip()
+        }
+        if only_markup:
+            raise ValidationError(only_markup)
         if self.status == Status.PUBLISHED:
             missing = {
                 field: _("Vul dit in voordat je publiceert.")
@@ -265,6 +274,7 @@ class KnowledgeItem(models.Model):
         self.search_tags = " ".join(sorted(self.tags.values_list("name", flat=True)))
         self.fuzzy_text = self.build_fuzzy_text()
         type(self).objects.filter(pk=self.pk).update(search_tags=self.search_tags, fuzzy_text=self.fuzzy_text)
+        SearchWord.add_from(self.search_tags)
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or "item"
@@ -273,6 +283,12 @@ class KnowledgeItem(models.Model):
             slug = f"{base}-{counter}"
             counter += 1
         return slug
+
+
+def clear_caches():
+    """Empty every cache of this process (after a bulk load, and between tests)."""
+    for each in caches.all():
+        each.clear()
 
 
 class ContentVersion(models.Model):
@@ -295,7 +311,7 @@ class ContentVersion(models.Model):
         return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
 
     @classmethod
-    def cached(cls, name, user, parts, compute, timeout=15 * 60):
+    def cached(cls, name, user, parts, compute, timeout=15 * 60, alias="default"):
         """`compute()`, cached per content version and audience under `name` and `parts`.
 
         A change to the content bumps the version, so a stale entry is never
@@ -303,13 +319,81 @@ class ContentVersion(models.Model):
         """
         digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
         key = f"{name}:{cls.current()}:{audience(user)}:{digest}"
-        found = cache.get(key)
+        found = caches[alias].get(key)
         if found is None:
             found = compute()
-            cache.set(key, found, timeout)
+            caches[alias].set(key, found, timeout)
         return found
 
     @classmethod
     def bump(cls):
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+# Words of the searched text, folded as `fold` does, that typo correction knows.
+WORD_PATTERN = r"[^\W\d_]{4,100}"
+# The same words collected in SQL from every item, for a bulk (re)fill.
+FILL_SEARCH_WORDS_SQL = """
+INSERT INTO dealkennis_searchword (word)
+SELECT DISTINCT word FROM (
+    SELECT regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+') AS word
+    FROM cards_card
+    UNION ALL
+    SELECT regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
+    FROM lessons_lesson
+) AS words
+WHERE length(word) BETWEEN 4 AND 100
+ON CONFLICT DO NOTHING
+"""
+
+
+class SearchWord(models.Model):
+    """Every word of the searched texts: the vocabulary that typos are corrected against.
+
+    Comparing a mistyped word with a few thousand distinct words is fast at any
+    corpus size, where comparing it with every item's text is not. Words are
+    added as items are saved and never removed: a correction is only offered
+    when it finds items the reader may see, so a word from an internal or
+    deleted item never surfaces.
+    """
+
+    word = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        verbose_name = _("zoekwoord")
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="dealkennis_searchword_trgm")]
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def add_from(cls, *texts):
+        words = {word for text in texts for word in re.findall(WORD_PATTERN, fold(text))}
+        if words:
+            cls.objects.bulk_create([cls(word=word) for word in sorted(words)], ignore_conflicts=True)
+
+    @classmethod
+    def closest(cls, word, threshold, candidates=20):
+        """The known word most like `word`, or "" when `word` is known or nothing is alike.
+
+        Trigrams find the candidates (indexed); the edit-based ratio picks among
+        them, since trigrams weigh a swapped pair of letters too heavily.
+        """
+        with connection.cursor() as cursor:
+            # SET LOCAL: the looser threshold holds for this transaction only.
+            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
+            cursor.execute(
+                "SELECT word FROM dealkennis_searchword WHERE word %% %s"
+                " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                [word, word, candidates],
+            )
+            alike = [row[0] for row in cursor.fetchall()]
+        if not alike or word in alike:
+            return ""
+        return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
+
+    @classmethod
+    def fill_from_items(cls):
+        with connection.cursor() as cursor:
+            cursor.execute(FILL_SEARCH_WORDS_SQL)

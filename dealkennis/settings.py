@@ -250,7 +250,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_CACHE_ENTRIES", 2000)},
-    }
+    },
+    # Rendered result fragments are tens of kilobytes each: fewer of them, so a
+    # worker's memory stays bounded (300 x ~40 KB).
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_FRAGMENT_CACHE_ENTRIES", 300)},
+    },
 }
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -4,9 +4,9 @@ Matching and ranking happen in PostgreSQL on the stored, generated search
 vectors (GIN-indexed); headlines are computed only for the page shown.
 """
 
-import difflib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,23 +15,21 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    TrigramWordSimilarity,
 )
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, Q, TextField, Value, When
+from django.db.models import Case, F, FloatField, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from taggit.models import Tag
 
 from cards.models import Card
 from dealkennis.api import classification_data, page_data
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
-from dealkennis.models import ContentVersion
+from dealkennis.models import ContentVersion, SearchWord
 from dealkennis.search import SEARCH_CONFIG, fold
 from lessons.models import Lesson
 
@@ -45,7 +43,8 @@ MIN_PREFIX_LENGTH = 4
 CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones.
 RANK_LIMIT = 1000
-FUZZY_THRESHOLD = 0.45
+# Trigram similarity from which a known word is a candidate for a mistyped one.
+TYPO_THRESHOLD = 0.3
 # Private-use characters mark highlights inside the headline, so the text can be
 # escaped as a whole before they are turned into <mark> elements.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -167,9 +166,8 @@ def search(user, params, programmes) -> SearchOutcome:
         # Deep pages are rare: find again, without caching, far enough down.
         rows = _find(user, query, filters, kind, sort, programmes, row_limit=end)["rows"][start:end]
     outcome.page.object_list = rows
-    terms = without_question_words(query)
-    highlight = PrefixSearchQuery(terms, any_word=outcome.widened) if query else None
-    outcome.hits = _load_hits(rows, highlight, outcome.fuzzy)
+    highlight = PrefixSearchQuery(found["highlight"], any_word=outcome.widened) if query else None
+    outcome.hits = _load_hits(rows, highlight)
     return outcome
 
 
@@ -181,11 +179,13 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     terms = without_question_words(query)
     words = query_words(terms)
     tsquery = PrefixSearchQuery(terms) if query else None
-    rank_query = tsquery
-    found = {"suggestion": "", "fuzzy": False, "widened": False, "notices": []}
+    found = {"suggestion": "", "fuzzy": False, "widened": False, "notices": [], "highlight": terms}
+    if tsquery is not None:
+        _prefer_index_scans()
 
     matched = base if tsquery is None else {n: qs.filter(search_vector=tsquery) for n, qs in base.items()}
     facets = _facets(matched, programmes)
+    rank_query, held_words = tsquery, None
     if (
         tsquery is not None
         and facets["total"] < FEW_RESULTS
@@ -199,18 +199,20 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
         widened_facets = _facets(widened, programmes)
         if widened_facets["total"] > facets["total"]:
             matched, facets, found["widened"] = widened, widened_facets, True
-            rank_query = any_word
+            rank_query, held_words = any_word, words
     if tsquery is not None and facets["total"] < FEW_RESULTS and words:
-        # A looser threshold than pg_trgm's 0.6, so that a transposed letter in a
-        # long word still matches; SET LOCAL keeps it to this transaction.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [FUZZY_THRESHOLD])
-        similar = {name: qs.filter(_similar_condition(words)) for name, qs in base.items()}
-        found["suggestion"] = _suggest(similar, words, terms, base, facets["total"])
-        if facets["total"] == 0:
-            fuzzy_facets = _facets(similar, programmes)
-            if fuzzy_facets["total"]:
-                matched, facets, found["fuzzy"] = similar, fuzzy_facets, True
+        corrected = _corrected(terms, words)
+        if corrected:
+            corrected_query = PrefixSearchQuery(corrected)
+            corrected_matched = {n: qs.filter(search_vector=corrected_query) for n, qs in base.items()}
+            corrected_facets = _facets(corrected_matched, programmes)
+            # Offered only when it leads to more of what this reader may see.
+            if corrected_facets["total"] > facets["total"]:
+                found["suggestion"] = corrected
+                if not facets["total"]:
+                    matched, facets, found["fuzzy"] = corrected_matched, corrected_facets, True
+                    rank_query, held_words, found["highlight"] = corrected_query, None, corrected
+                    found["widened"] = False
 
     if tsquery is not None and not facets["total"] and not _has_lexemes(query):
         found["notices"].append(
@@ -219,20 +221,28 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
                 "gezocht kan worden. Gebruik een inhoudelijk woord."
             )
         )
-    ordered = _ordered_rows(matched, rank_query, tsquery, words, found["fuzzy"], sort, facets["total"])
-    found.update(
-        facets=facets,
-        total=facets["total"],
-        rows=[tuple(row[:2]) for row in ordered[: row_limit or CACHED_ROWS]],
-    )
+    limit = row_limit or CACHED_ROWS
+    ordered = _ordered_rows(matched, rank_query, held_words, sort, facets["total"], limit)
+    found.update(facets=facets, total=facets["total"], rows=[tuple(row[:2]) for row in ordered[:limit]])
     return found
 
 
-def _ordered_rows(matched, rank_query, tsquery, words, fuzzy, sort, total):
+def _prefer_index_scans():
+    """Match through the GIN index, never by reading every row's search vector.
+
+    The planner does not count the cost of decompressing a stored (TOASTed)
+    tsvector, so for a word in most items it picks a sequential scan that
+    decompresses them all: ten times slower than the bitmap scan, which needs
+    no recheck for a plain text query. SET LOCAL keeps this to the search's
+    own transaction.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+
+def _ordered_rows(matched, rank_query, held_words, sort, total, limit):
     ranked = [
-        _ranked_rows(
-            name, qs, rank_query, tsquery, words, fuzzy, bounded=sort == "relevance" and total > RANK_LIMIT
-        )
+        _ranked_rows(name, qs, rank_query, held_words, bounded=total > RANK_LIMIT, limit=limit)
         for name, qs in matched.items()
     ]
     rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
@@ -246,22 +256,33 @@ def _has_lexemes(query):
         return cursor.fetchone()[0] > 0
 
 
-def _similar_condition(words):
-    condition = Q()
+def _corrected(terms, words):
+    """The query with every unknown word replaced by the closest known one, or ""."""
+    corrected, changed = fold(terms), False
     for word in words:
-        if len(word) >= MIN_PREFIX_LENGTH:
-            condition |= Q(fuzzy_text__trigram_word_similar=word)
-    return condition if condition else Q(pk__in=[])
+        if len(word) <= MIN_PREFIX_LENGTH:
+            continue
+        known = SearchWord.closest(word, TYPO_THRESHOLD)
+        if known:
+            corrected = re.sub(rf"\b{re.escape(word)}\b", known, corrected)
+            changed = True
+    return corrected if changed else ""
 
 
-def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy, bounded=False):
-    if fuzzy:
-        # Summed, so an item close to several of the words beats one close to one.
-        rank = sum(
-            (TrigramWordSimilarity(word, "fuzzy_text") for word in words[1:]),
-            TrigramWordSimilarity(words[0], "fuzzy_text"),
-        )
-    elif rank_query is not tsquery:
+def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
+    if bounded:
+        # Ranking reads every ranked row's search vector. For a word that
+        # matches thousands of items, only the newest RANK_LIMIT matches are
+        # ranked; the older ones follow them, newest first. The first pages
+        # come from the ranked ones, so they are all that is read for them.
+        newest = queryset.order_by("-published_at").values("pk")[:RANK_LIMIT]
+        if limit <= RANK_LIMIT:
+            queryset = queryset.model.objects.filter(pk__in=newest)
+    if rank_query is None:
+        rank = Value(0.0, output_field=FloatField())
+    else:
+        rank = SearchRank(F("search_vector"), rank_query)
+    if held_words:
         # Widened to any word: an item holding more of the words comes first,
         # whatever the frequency of one very common word such as "deal".
         held = [
@@ -270,18 +291,10 @@ def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy, bounded=Fals
                 default=Value(0.0),
                 output_field=FloatField(),
             )
-            for word in words
+            for word in held_words
         ]
-        rank = sum(held[1:], held[0]) + SearchRank(F("search_vector"), rank_query)
-    elif tsquery is not None:
-        rank = SearchRank(F("search_vector"), tsquery)
-    else:
-        rank = Value(0.0, output_field=FloatField())
-    if bounded:
-        # Ranking reads every matching row's search vector. For a word that
-        # matches thousands of items, only the newest RANK_LIMIT matches are
-        # ranked; the older ones follow them, newest first.
-        newest = queryset.order_by("-published_at").values("pk")[:RANK_LIMIT]
+        rank = sum(held, rank)
+    if bounded and limit > RANK_LIMIT:
         rank = Case(When(pk__in=newest, then=rank), default=Value(-1.0), output_field=FloatField())
     return (
         queryset.order_by()
@@ -296,48 +309,55 @@ def _ranked_rows(kind, queryset, rank_query, tsquery, words, fuzzy, bounded=Fals
     )
 
 
-def _facets(matched, programmes):
-    """Counts per facet value over what matches, in one query per model."""
-    facets = {"type": {}, "total": 0, "tags": []}
-    for name in ["programme", *VOCABULARIES]:
-        facets[name] = {}
-    for kind, queryset in matched.items():
-        aggregates = {"total": Count("pk")}
-        for name, vocabulary in VOCABULARIES.items():
-            for value in vocabulary.values:
-                aggregates[f"{name}__{value}"] = Count("pk", filter=Q(**{name: value}))
-        for programme in programmes:
-            aggregates[f"programme__{programme.slug}"] = Count("pk", filter=Q(programme_id=programme.pk))
-        counts = queryset.order_by().aggregate(**aggregates)
-        facets["type"][kind] = counts.pop("total")
-        facets["total"] += facets["type"][kind]
-        for key, count in counts.items():
-            name, value = key.split("__", 1)
-            facets[name][value] = facets[name].get(value, 0) + count
+FACET_COLUMNS = ("programme_id", *VOCABULARIES)
 
-    tag_condition = Q()
+
+def _facets(matched, programmes):
+    """Counts per facet value over what matches: one query, one pass over the matches, per model."""
+    facets = {"type": {}, "total": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
+    for name, vocabulary in VOCABULARIES.items():
+        facets[name] = dict.fromkeys(vocabulary.values, 0)
+    slugs = {programme.pk: programme.slug for programme in programmes}
+    tags = Counter()
     for kind, queryset in matched.items():
-        tag_condition |= Q(
-            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(MODELS[kind]),
-            taggit_taggeditem_items__object_id__in=queryset.order_by().values("pk"),
+        inner, params = queryset.order_by().values("pk", *FACET_COLUMNS).query.sql_with_params()
+        columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS)]
+        # One grouping over all facet columns at once (a few hundred groups at
+        # most); each facet's counts are its sums, added up below.
+        grouped = ", ".join(columns[1:])
+        sql = (
+            f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
+            f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
+            f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, count(*) FROM matched"
+            " JOIN taggit_taggeditem AS item ON item.object_id = matched.id AND item.content_type_id = %s"
+            " JOIN taggit_tag AS tag ON tag.id = item.tag_id GROUP BY tag.name"
         )
-    facets["tags"] = list(
-        Tag.objects.filter(tag_condition)
-        .annotate(count=Count("taggit_taggeditem_items"))
-        .order_by("-count", "name")
-        .values_list("name", "count")[:TAG_FACET_SIZE]
-    )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, ContentType.objects.get_for_model(MODELS[kind]).pk])
+            rows = cursor.fetchall()
+        facets["type"][kind] = 0
+        for *values, tag, count in rows:
+            if tag is not None:
+                tags[tag] += count
+                continue
+            facets["type"][kind] += count
+            facets["total"] += count
+            programme_id, *vocabulary_values = values
+            facets["programme"][slugs[programme_id]] += count
+            for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
+                facets[name][value] += count
+    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
     return facets
 
 
-def _load_hits(rows, tsquery, fuzzy):
+def _load_hits(rows, tsquery):
     ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in MODELS}
     loaded = {}
     for kind, pks in ids.items():
         if not pks:
             continue
         queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme").without_search_fields()
-        if tsquery is not None and not fuzzy:
+        if tsquery is not None:
             queryset = queryset.annotate(
                 headline=SearchHeadline(
                     Concat("summary", Value(" "), "body_text", output_field=TextField()),
@@ -366,31 +386,6 @@ def _snippet(item):
     return mark_safe(  # noqa: S308 - the text is escaped first; only our markers become tags
         escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     )
-
-
-def _suggest(similar, words, query, base, found):
-    """A corrected query built from words of items the user may see."""
-    vocabulary = set()
-    for queryset in similar.values():
-        for text in queryset.order_by().values_list("fuzzy_text", flat=True)[:20]:
-            vocabulary.update(re.findall(r"[^\W\d_]{3,}", text))
-    if not vocabulary:
-        return ""
-    corrected = fold(query)
-    changed = False
-    for word in words:
-        if word in vocabulary or len(word) < MIN_PREFIX_LENGTH + 1:
-            continue
-        match = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
-        if match:
-            corrected = re.sub(rf"\b{re.escape(word)}\b", match[0], corrected)
-            changed = True
-    if not changed:
-        return ""
-    # Offer it only when it actually leads somewhere better.
-    corrected_query = PrefixSearchQuery(corrected)
-    corrected_total = sum(qs.filter(search_vector=corrected_query).count() for qs in base.values())
-    return corrected if corrected_total > found else ""
 
 
 TYPE_LABELS = {"card": _lazy("Inspiratiekaarten"), "lesson": _lazy("Lessen")}

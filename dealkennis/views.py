@@ -11,8 +11,10 @@ from django.db.models import Count
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -205,12 +207,29 @@ def learning(request):
 
 def search(request):
     programmes = list(Programme.objects.all())
-    outcome = site_search.search(request.user, request.GET, programmes)
+
+    def results():
+        outcome = site_search.search(request.user, request.GET, programmes)
+        context = {
+            "outcome": outcome,
+            "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
+            "querystring": _without(request.GET, "page"),
+        }
+        return outcome, render_to_string("includes/search_results.html", context, request)
+
+    # The rendered results are cached whole, per language and query string: a
+    # repeated search costs a cache read, not the ranking, snippets and template.
+    outcome, results_html = ContentVersion.cached(
+        "search-page",
+        request.user,
+        [get_language(), sorted(request.GET.lists())],
+        results,
+        alias="fragments",
+    )
     context = {
         "outcome": outcome,
         "programmes": programmes,
-        "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
-        "querystring": _without(request.GET, "page"),
+        "results_html": results_html,
         "hidden_filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
     }
     if outcome.is_browse:

@@ -2,13 +2,12 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
 from cards.models import Card
 from dealkennis.demo_content import load_demo_content
-from dealkennis.models import Deal, Programme
+from dealkennis.models import Deal, Programme, clear_caches
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)
@@ -23,9 +22,9 @@ def fast_password_hasher(settings):
 def empty_cache():
     # Each test rolls the content version back with its transaction, so a
     # result cached by one test could otherwise be found by the next.
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

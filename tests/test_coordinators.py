@@ -384,6 +384,16 @@ def test_share_form_keeps_what_was_typed_when_something_is_missing(member_client
     assert not Lesson.objects.exists()
 
 
+def test_share_form_refuses_a_title_that_is_only_markup(member_client, programme):
+    # Found by the property test: markup is stripped from plain-text fields on
+    # save, which left an empty title for the database to refuse (a 500).
+    response = member_client.post("/lessen/delen/", share_data(programme, title="<script>alert(1)</script>"))
+    assert response.status_code == 200
+    assert 'aria-describedby="id_title_error"' in response.content.decode()
+    assert "alleen opmaak" in response.content.decode()
+    assert not Lesson.objects.exists()
+
+
 def test_share_form_ignores_fields_it_does_not_list(member_client, programme):
     member_client.post(
         "/lessen/delen/", share_data(programme, status="published", visibility="public", slug="x")

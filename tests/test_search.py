@@ -293,11 +293,14 @@ def test_search_page_uses_a_fixed_number_of_queries(
     for number in range(count):
         make_card(title=f"Kaart {number}", body="heisessie", tags=["team", f"t{number}"])
         make_lesson(title=f"Heisessie les {number}", tags=["team"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social"}).status_code == 200
-    # Repeated: matches, facets and order come from the cache; only the
-    # programmes, the content version and the shown items are read.
-    with django_assert_num_queries(4):
+    # Another page: matches, facets and order come from the cache; only the
+    # programmes, the content version (for both cache keys) and the shown items are read.
+    with django_assert_num_queries(5):
+        assert client.get("/zoeken/", {"q": "heisessie", "stream": "social", "page": 2}).status_code == 200
+    # The same page again is rendered from the cache.
+    with django_assert_num_queries(2):
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social", "page": 2}).status_code == 200
 
 
@@ -357,3 +360,21 @@ def test_related_items_prefer_other_programmes_and_respect_visibility(
     assert "Interne verwante les" not in related
     assert "Niets gemeen" not in related
     assert "Uit andere programma" in response.content.decode()
+
+
+def test_cached_results_page_is_never_shared_between_audiences(client, member_client, make_lesson):
+    make_lesson(title="Heisessie openbaar")
+    make_lesson(title="Heisessie intern", visibility="internal")
+    assert found_titles(client, "heisessie") == ["Heisessie openbaar"]
+    response = member_client.get("/zoeken/", {"q": "heisessie"})
+    assert "Heisessie intern" in response.content.decode()
+    assert "Heisessie intern" not in client.get("/zoeken/", {"q": "heisessie"}).content.decode()
+
+
+def test_cached_results_page_follows_the_chosen_language(client, make_lesson):
+    make_lesson(title="Heisessie voorbereiden", stream="social")
+    dutch = client.get("/zoeken/", {"q": "heisessie"}).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/zoeken/", {"q": "heisessie"}).content.decode()
+    assert "Verfijn" in dutch and "Verfijn" not in english
+    assert "1 result" in english

@@ -25,7 +25,6 @@ import django
 import psutil
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Q
@@ -36,7 +35,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from cards.models import Card
 from dealkennis import corpus, site_search
 from dealkennis.management.commands.generate_corpus import prepare_database
-from dealkennis.models import Programme
+from dealkennis.models import Programme, clear_caches
 from dealkennis.search import SEARCH_CONFIG
 from lessons.models import Lesson
 
@@ -104,7 +103,7 @@ def timings(action, runs, cold=False, warmup=WARMUP):
     samples = []
     for _ in range(runs):
         if cold:
-            cache.clear()
+            clear_caches()
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
@@ -209,7 +208,7 @@ def sql_breakdown(client, params, runs=3):
     parts = dict.fromkeys(("facets", "tag_facet", "ranking", "headline", "fallback", "other"), 0.0)
     page_ms = 0.0
     for _ in range(runs):
-        cache.clear()
+        clear_caches()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             client.get("/zoeken/", params)
