@@ -1,15 +1,14 @@
 from django.contrib.postgres.search import SearchRank
 from django.core.validators import slug_re
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from cards.models import Card
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
-from dealkennis.related import related_items
 from dealkennis.site_search import PrefixSearchQuery, clean_query, without_question_words
-from dealkennis.views import item_list
+from dealkennis.views import detail_context, item_list
 from lessons.models import Lesson
 
 
@@ -18,18 +17,18 @@ def card_list(request):
 
 
 def card_detail(request, slug):
-    visible_lessons = Lesson.objects.visible_to(request.user).select_related("programme")
-    card = get_object_or_404(
-        Card.objects.previewable_by(request.user)
-        .for_listing()
-        .prefetch_related("tags")
-        .prefetch_related(Prefetch("lessons", queryset=visible_lessons.order_by("title"))),
-        slug=slug,
-    )
+    card = get_object_or_404(Card.objects.previewable_by(request.user).for_listing(), slug=slug)
+    lessons = Lesson.objects.visible_to(request.user).filter(cards=card).select_related("programme")
     return render(
         request,
         "cards/card_detail.html",
-        {"item": card, "card": card, "related": related_items(card, request.user)},
+        {
+            "item": card,
+            "card": card,
+            # Read only when the rendered page is not in the cache.
+            "lessons": lessons.order_by("title"),
+            **detail_context(request, card),
+        },
     )
 
 

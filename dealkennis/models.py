@@ -311,19 +311,25 @@ class ContentVersion(models.Model):
         return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
 
     @classmethod
-    def cached(cls, name, user, parts, compute, timeout=15 * 60, alias="default"):
+    def cached(cls, name, user, parts, compute, timeout=15 * 60, alias="default", version=None):
         """`compute()`, cached per content version and audience under `name` and `parts`.
 
         A change to the content bumps the version, so a stale entry is never
-        found again; it simply ages out of the per-process cache.
+        found again; it simply ages out of the per-process cache. A view that
+        needs the version for more than one key reads it once and passes it.
         """
-        digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
-        key = f"{name}:{cls.current()}:{audience(user)}:{digest}"
+        version = cls.current() if version is None else version
+        key = f"{name}:{version}:{cls.key_parts(user, parts)}"
         found = caches[alias].get(key)
         if found is None:
             found = compute()
             caches[alias].set(key, found, timeout)
         return found
+
+    @staticmethod
+    def key_parts(user, parts):
+        digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
+        return f"{audience(user)}:{digest}"
 
     @classmethod
     def bump(cls):

@@ -23,6 +23,7 @@ from dealkennis import framework, site_search
 from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Status, Stream
 from dealkennis.filters import ItemFilters
 from dealkennis.models import ContentVersion, Programme
+from dealkennis.related import related_items
 from lessons.models import Lesson
 
 
@@ -59,13 +60,29 @@ def item_list(request, model, template_name):
     items = (
         filters.apply(model.objects.visible_to(request.user)).for_listing().order_by("-published_at", "title")
     )
-    page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(items, settings.PAGE_SIZE)
+    version = ContentVersion.current()
+    # Counting every visible item is most of a list page's cost at scale, and
+    # the count only changes with the content.
+    paginator.count = ContentVersion.cached(
+        "count",
+        request.user,
+        [model._meta.label, sorted(filters.active.items())],
+        items.count,
+        version=version,
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
         request,
         template_name,
         {
+            # The rendered list is cached too; its page of items is then never read.
+            "fragment_key": [
+                version,
+                ContentVersion.key_parts(request.user, [model._meta.label, sorted(request.GET.lists())]),
+            ],
             "page_obj": page,
             "items": page.object_list,
             "filters": filters,
@@ -75,6 +92,22 @@ def item_list(request, model, template_name):
             "print_url": f"{reverse('card-print')}?{query_without_page.urlencode()}" if model is Card else "",
         },
     )
+
+
+def detail_context(request, item):
+    """What a card or lesson page needs for its cached body: the key and the related items.
+
+    Related items are passed as a callable, so that they are only looked up
+    when the body is rendered rather than found in the cache.
+    """
+    version = ContentVersion.current()
+    return {
+        "fragment_key": [
+            version,
+            ContentVersion.key_parts(request.user, [item.kind, item.pk, item.status]),
+        ],
+        "related": lambda: related_items(item, request.user, version=version),
+    }
 
 
 def programme_list(request):

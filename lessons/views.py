@@ -1,14 +1,12 @@
 import reversion
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cards.models import Card
 from dealkennis.classification import Status, Visibility
-from dealkennis.related import related_items
-from dealkennis.views import item_list
+from dealkennis.views import detail_context, item_list
 from lessons.forms import ShareLessonForm
 from lessons.models import Lesson, SourceKind
 
@@ -18,18 +16,18 @@ def lesson_list(request):
 
 
 def lesson_detail(request, slug):
-    visible_cards = Card.objects.visible_to(request.user).only("title", "slug", "question")
-    lesson = get_object_or_404(
-        Lesson.objects.previewable_by(request.user)
-        .for_listing()
-        .prefetch_related("tags")
-        .prefetch_related(Prefetch("cards", queryset=visible_cards.order_by("title"))),
-        slug=slug,
-    )
+    lesson = get_object_or_404(Lesson.objects.previewable_by(request.user).for_listing(), slug=slug)
+    cards = Card.objects.visible_to(request.user).filter(lessons=lesson).only("title", "slug", "question")
     return render(
         request,
         "lessons/lesson_detail.html",
-        {"item": lesson, "lesson": lesson, "related": related_items(lesson, request.user)},
+        {
+            "item": lesson,
+            "lesson": lesson,
+            # Read only when the rendered page is not in the cache.
+            "cards": cards.order_by("title"),
+            **detail_context(request, lesson),
+        },
     )
 
 

@@ -17,9 +17,9 @@ def _fill(make_card, make_lesson, count):
     "path, expected_queries",
     [
         ("/", 8),
-        ("/kaarten/", 3),
-        ("/lessen/", 3),
-        ("/kaarten/?stream=social&programme=green-deals", 3),
+        ("/kaarten/", 4),
+        ("/lessen/", 4),
+        ("/kaarten/?stream=social&programme=green-deals", 4),
         ("/programmas/green-deals/", 4),
     ],
 )
@@ -31,12 +31,30 @@ def test_list_pages_use_a_fixed_number_of_queries(
         assert client.get(path).status_code == 200
 
 
+def test_list_count_is_cached_and_follows_every_change(client, make_card, django_assert_num_queries):
+    make_card(title="Eerste")
+    assert "1 resultaat" in client.get("/kaarten/").content.decode()
+    # Programmes and the content version: the count and the rendered list come from the cache.
+    with django_assert_num_queries(2):
+        assert client.get("/kaarten/").status_code == 200
+    # Another query string renders again, with the count still cached.
+    with django_assert_num_queries(3):
+        assert client.get("/kaarten/", {"page": 1}).status_code == 200
+    second = make_card(title="Tweede")
+    assert "2 resultaten" in client.get("/kaarten/").content.decode()
+    second.visibility = "internal"
+    second.save()
+    assert "1 resultaat" in client.get("/kaarten/").content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 8])
 def test_card_detail_uses_a_fixed_number_of_queries(
     client, make_card, make_lesson, django_assert_num_queries, count
 ):
     card = make_card(tags=[f"t{n}" for n in range(count)])
     card.lessons.set([make_lesson() for _ in range(count)])
+    # The card, its tags, its lessons, the content version, and for cards and
+    # lessons each: candidates for related items, then the best scored.
     with django_assert_num_queries(8):
         assert client.get(card.get_absolute_url()).status_code == 200
 
@@ -50,3 +68,18 @@ def test_lesson_detail_uses_a_fixed_number_of_queries(
         make_card().lessons.add(lesson)
     with django_assert_num_queries(8):
         assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_detail_page_body_is_cached_and_follows_every_change(
+    client, make_card, make_lesson, django_assert_num_queries
+):
+    card = make_card(title="Kaart")
+    lesson = make_lesson(title="Achterliggende les")
+    card.lessons.add(lesson)
+    assert "Achterliggende les" in client.get(card.get_absolute_url()).content.decode()
+    # The card itself (for a 404 and the title) and the content version.
+    with django_assert_num_queries(2):
+        assert client.get(card.get_absolute_url()).status_code == 200
+    lesson.visibility = "internal"
+    lesson.save()
+    assert "Achterliggende les" not in client.get(card.get_absolute_url()).content.decode()

@@ -354,7 +354,7 @@ def test_related_items_prefer_other_programmes_and_respect_visibility(
     )
     make_lesson(title="Niets gemeen", tags=["geld"], stream="cognitive", mode="deliberate", order="third")
     response = client.get(card.get_absolute_url())
-    related = [item.title for item in response.context["related"]]
+    related = [item.title for item in response.context["related"]()]
     assert related[0] == "Ander programma"
     assert "Zelfde programma" in related
     assert "Interne verwante les" not in related
