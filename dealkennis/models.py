@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from dealkennis.classification import (
     ORDER_QUESTIONS,
+    VOCABULARIES,
     Level,
     Mode,
     Order,
@@ -249,6 +250,16 @@ class KnowledgeItem(models.Model):
     @property
     def kind_label(self):
         return self._meta.verbose_name.capitalize()
+
+    @property
+    def labels(self):
+        """The classification's labels by axis. Used on every result and list
+        row: an enum lookup is much cheaper than get_FOO_display(), which
+        rebuilds and hashes the whole choice list on each call."""
+        return {
+            name: vocabulary(getattr(self, name)).label if getattr(self, name) else ""
+            for name, vocabulary in VOCABULARIES.items()
+        }
 
     @property
     def order_question(self):

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from cards.models import Card
 from dealkennis.models import Deal
@@ -113,3 +114,13 @@ def test_search_vector_folds_diacritics(make_card):
     vector = Card.objects.values_list("search_vector", flat=True).get(pk=card.pk)
     assert "coordinator" in vector
     assert "coördinator" not in vector
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_classification_labels_match_the_choice_labels_in_each_language(make_card, language):
+    card = make_card()
+    with translation.override(language):
+        expected = {
+            name: str(getattr(card, f"get_{name}_display")()) for name in ("stream", "mode", "order", "level")
+        }
+        assert {name: str(label) for name, label in card.labels.items()} == expected

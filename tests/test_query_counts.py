@@ -16,7 +16,7 @@ def _fill(make_card, make_lesson, count):
 @pytest.mark.parametrize(
     "path, expected_queries",
     [
-        ("/", 8),
+        ("/", 6),
         ("/kaarten/", 4),
         ("/lessen/", 4),
         ("/kaarten/?stream=social&programme=green-deals", 4),
