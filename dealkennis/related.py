@@ -1,7 +1,7 @@
 """Related cards and lessons, chosen to carry knowledge across programmes."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
@@ -57,8 +57,7 @@ def _related_items(item, user, limit):
         candidates = [pk for (pk,) in sharing_most.union(same_classification)]
         shared_tags = tagged.filter(object_id=OuterRef("pk")).values("object_id").annotate(n=Count("id"))
         shared_axes = sum(
-            (Case(When(**{axis: getattr(item, axis)}, then=1), default=0) for axis in AXES[1:]),
-            Case(When(**{AXES[0]: getattr(item, AXES[0])}, then=1), default=0),
+            (Case(When(**{axis: getattr(item, axis)}, then=1), default=0) for axis in AXES), Value(0)
         )
         queryset = (
             model.objects.visible_to(user)
