@@ -42,10 +42,8 @@ def _date(value):
 
 
 def classification_data(item):
-    return {
-        name: {"code": getattr(item, name), "label": str(getattr(item, f"get_{name}_display")())}
-        for name in VOCABULARIES
-    }
+    labels = item.labels
+    return {name: {"code": getattr(item, name), "label": str(labels[name])} for name in VOCABULARIES}
 
 
 def page_data(request, page):

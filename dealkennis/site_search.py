@@ -354,13 +354,17 @@ def _facets(matched, programmes):
     return facets
 
 
+HIT_FIELDS = ("title", "slug", "summary", "visibility", *VOCABULARIES, "programme__name", "programme__slug")
+
+
 def _load_hits(rows, tsquery):
     ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in MODELS}
     loaded = {}
     for kind, pks in ids.items():
         if not pks:
             continue
-        queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme").without_search_fields()
+        # Only what a result shows: the body and its HTML stay in the database.
+        queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme").only(*HIT_FIELDS)
         if tsquery is not None:
             queryset = queryset.annotate(
                 headline=SearchHeadline(

@@ -1,8 +1,12 @@
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from cards.models import Card
+from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +382,16 @@ def test_cached_results_page_follows_the_chosen_language(client, make_lesson):
     english = client.get("/zoeken/", {"q": "heisessie"}).content.decode()
     assert "Verfijn" in dutch and "Verfijn" not in english
     assert "1 result" in english
+
+
+def test_search_api_uses_a_fixed_number_of_queries(client, make_card, make_lesson, django_assert_num_queries):
+    for number in range(12):
+        make_card(title=f"Heisessie kaart {number}")
+        make_lesson(title=f"Heisessie les {number}")
+    # Content types are cached per process; a long-running server has them already.
+    ContentType.objects.get_for_models(Card, Lesson)
+    # As the page: nothing in a result is read item by item.
+    with django_assert_num_queries(10):
+        data = client.get("/api/zoeken/", {"q": "heisessie"}).json()
+    assert {result["type"] for result in data["results"]} == {"card", "lesson"}
+    assert all(result["classification"]["stream"]["label"] for result in data["results"])
