@@ -63,8 +63,12 @@ class PrefixSearchQuery(SearchQuery):
 
     def as_sql(self, compiler, connection, function=None, template=None):
         sql, params = super().as_sql(compiler, connection, function, template)
-        pattern = "'''([^'']{" + str(MIN_PREFIX_LENGTH) + ",})'''"
-        sql = f"regexp_replace(({sql})::text, {pattern}, '''\\1'':*', 'g')"
+        # In the text form of a tsquery a lexeme is quoted, with any quote inside
+        # it doubled ("ŉ" unaccents to "'n"). It starts the text or follows a
+        # space, "(" or "!", and ends it or precedes a space or ")": anchored so,
+        # the operator between two quoted lexemes (' <-> ') is never taken for one.
+        pattern = "'(^|[ (!])''((?:[^'']|''''){" + str(MIN_PREFIX_LENGTH) + ",})''(?=$|[ )])'"
+        sql = f"regexp_replace(({sql})::text, {pattern}, '\\1''\\2'':*', 'g')"
         if self.any_word:
             # Only used for queries without operators, where every & joins two words.
             sql = f"replace({sql}, ' & ', ' | ')"

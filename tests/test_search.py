@@ -395,3 +395,22 @@ def test_search_api_uses_a_fixed_number_of_queries(client, make_card, make_lesso
         data = client.get("/api/zoeken/", {"q": "heisessie"}).json()
     assert {result["type"] for result in data["results"]} == {"card", "lesson"}
     assert all(result["classification"]["stream"]["label"] for result in data["results"])
+
+
+def test_a_hyphenated_name_and_a_phrase_with_short_words_are_found(client, make_lesson):
+    # Between two quoted lexemes an operator such as ' <-> ' once passed for a
+    # lexeme of its own when prefix matching was added, so these found nothing.
+    make_lesson(title="Bouwen in s-Hertogenbosch")
+    make_lesson(title="De rol van de wet bij het maken van afspraken")
+    make_lesson(title="Over iets anders")
+    assert found_titles(client, "s-hertogenbosch") == ["Bouwen in s-Hertogenbosch"]
+    assert found_titles(client, '"rol van de wet"') == ["De rol van de wet bij het maken van afspraken"]
+
+
+def test_a_letter_that_unaccents_to_a_quote_is_searched_without_error(client, make_lesson):
+    make_lesson(title="Iets")
+    # "ŉ" becomes "'n" in the lexeme, which the tsquery text quotes by doubling.
+    for query in ("zaaaŉooo bbbb", "aaaaŉ " * 3):
+        response = client.get("/zoeken/", {"q": query})
+        assert response.status_code == 200
+        assert response.context["outcome"].total == 0
