@@ -9,4 +9,4 @@ class DealkennisConfig(AppConfig):
     def ready(self):
         from dealkennis import signals
 
-        signals._connect_version_bumps()
+        signals.connect_version_bumps()

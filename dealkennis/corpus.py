@@ -19,8 +19,6 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from itertools import accumulate
 
-import psycopg
-import psycopg.sql
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -73,26 +71,6 @@ def check_database(settings_dict: dict, allow_test_database: bool = False) -> st
             "Point DEALKENNIS_DB_NAME at a benchmark database, e.g. DEALKENNIS_DB_NAME=dealkennis_bench."
         )
     return name
-
-
-def ensure_database(settings_dict: dict) -> None:
-    """Create the database when missing (the embedded server's helper does this itself)."""
-    params = {
-        "dbname": "postgres",
-        "user": settings_dict.get("USER") or None,
-        "password": settings_dict.get("PASSWORD") or None,
-        "host": settings_dict.get("HOST") or None,
-        "port": settings_dict.get("PORT") or None,
-    }
-    params = {key: value for key, value in params.items() if value is not None}
-    with psycopg.connect(**params, **settings_dict.get("OPTIONS", {}), autocommit=True) as server:
-        exists = server.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [settings_dict["NAME"]]
-        ).fetchone()
-        if not exists:
-            server.execute(
-                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(settings_dict["NAME"]))
-            )
 
 
 def demo_texts() -> list[str]:

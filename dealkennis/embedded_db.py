@@ -10,8 +10,7 @@ the server when the last of them exits, which is what makes Ctrl-C on
 import warnings
 from pathlib import Path
 
-import psycopg
-import psycopg.sql
+from dealkennis.pg_tools import ensure_database
 
 DATA_DIR_NAME = ".pgdata"
 SUPERUSER = "postgres"
@@ -33,22 +32,5 @@ def database_settings(base_dir: Path, name: str) -> dict:
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
     }
-    _ensure_database(settings)
+    ensure_database(settings)
     return settings
-
-
-def _ensure_database(settings: dict) -> None:
-    with psycopg.connect(
-        dbname="postgres",
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"],
-        autocommit=True,
-    ) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]
-        ).fetchone()
-        if not exists:
-            connection.execute(
-                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(settings["NAME"]))
-            )

@@ -1,14 +1,48 @@
-"""Find pg_dump/pg_restore for the server in use, and run them with its settings."""
+"""Reach the PostgreSQL server of a Django database setting: create databases on
+it, and find and run pg_dump/pg_restore of its version.
+
+Used by the settings too (for the embedded server), so Django is only imported
+where a configured connection is needed.
+"""
 
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
-from django.db import connection
+import psycopg
+from psycopg import sql
+
+
+def server_params(settings_dict, dbname="postgres"):
+    """psycopg connection arguments for `dbname` on the server of a Django database setting."""
+    params = {
+        "dbname": dbname,
+        "user": settings_dict.get("USER"),
+        "password": settings_dict.get("PASSWORD"),
+        "host": settings_dict.get("HOST"),
+        "port": settings_dict.get("PORT"),
+        "connect_timeout": settings_dict.get("OPTIONS", {}).get("connect_timeout"),
+    }
+    return {key: value for key, value in params.items() if value}
+
+
+def ensure_database(settings_dict, name=None):
+    """Create the database (the setting's own unless `name` is given) when missing.
+
+    Returns whether it was created.
+    """
+    name = name or settings_dict["NAME"]
+    with psycopg.connect(**server_params(settings_dict), autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return True
 
 
 def server_major_version():
+    from django.db import connection
+
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         return int(cursor.fetchone()[0]) // 10000

@@ -36,7 +36,7 @@ def bump_content_version(sender, **kwargs):
     ContentVersion.bump()
 
 
-def _connect_version_bumps():
+def connect_version_bumps():
     from cards.models import Card
     from lessons.models import Lesson
 

@@ -4,9 +4,8 @@ from pathlib import Path
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from psycopg import sql
 
-from dealkennis.pg_tools import connection_arguments, environment, find_tool
+from dealkennis.pg_tools import connection_arguments, ensure_database, environment, find_tool, server_params
 
 
 class Command(BaseCommand):
@@ -43,21 +42,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Restored {path} into {target}."))
 
     def _ensure_empty_database(self, settings_dict, name):
-        params = {
-            "dbname": "postgres",
-            "user": settings_dict.get("USER") or None,
-            "password": settings_dict.get("PASSWORD") or None,
-            "host": settings_dict.get("HOST") or None,
-            "port": settings_dict.get("PORT") or None,
-            "autocommit": True,
-        }
-        with psycopg.connect(**{key: value for key, value in params.items() if value is not None}) as admin:
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                return
-        params["dbname"] = name
-        with psycopg.connect(**{key: value for key, value in params.items() if value is not None}) as target:
+        if ensure_database(settings_dict, name):
+            return
+        with psycopg.connect(**server_params(settings_dict, name)) as target:
             tables = target.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
             ).fetchone()[0]
