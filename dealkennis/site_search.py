@@ -187,7 +187,7 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     if tsquery is not None:
         _prefer_index_scans()
 
-    matched = base if tsquery is None else {n: qs.filter(search_vector=tsquery) for n, qs in base.items()}
+    matched = base if tsquery is None else _matching(base, tsquery)
     facets = _facets(matched, programmes)
     rank_query, held_words = tsquery, None
     if (
@@ -199,7 +199,7 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
         # Too few items hold every word: widen to items holding any of them,
         # ranked so that those matching more (and all) words come first.
         any_word = PrefixSearchQuery(terms, any_word=True)
-        widened = {n: qs.filter(search_vector=any_word) for n, qs in base.items()}
+        widened = _matching(base, any_word)
         widened_facets = _facets(widened, programmes)
         if widened_facets["total"] > facets["total"]:
             matched, facets, found["widened"] = widened, widened_facets, True
@@ -208,7 +208,7 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
         corrected = _corrected(terms, words)
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
-            corrected_matched = {n: qs.filter(search_vector=corrected_query) for n, qs in base.items()}
+            corrected_matched = _matching(base, corrected_query)
             corrected_facets = _facets(corrected_matched, programmes)
             # Offered only when it leads to more of what this reader may see.
             if corrected_facets["total"] > facets["total"]:
@@ -229,6 +229,10 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     ordered = _ordered_rows(matched, rank_query, held_words, sort, facets["total"], limit)
     found.update(facets=facets, total=facets["total"], rows=[tuple(row[:2]) for row in ordered[:limit]])
     return found
+
+
+def _matching(base, tsquery):
+    return {name: queryset.filter(search_vector=tsquery) for name, queryset in base.items()}
 
 
 def _prefer_index_scans():
