@@ -1,18 +1,28 @@
 """Related cards and lessons, chosen to carry knowledge across programmes."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection
 from taggit.models import TaggedItem
 
-from dealkennis.models import ContentVersion
+from dealkennis.models import ContentVersion, Programme
 
 RELATED_LIMIT = 5
 AXES = ("stream", "mode", "order", "level")
-# Scoring is bounded to the newest items that share a tag or the whole
-# classification with the item: with many items per tag, scoring all of them
-# would read most of the table for every page.
-CANDIDATES = 400
+# Candidates per tag and for the classification, per type (see _related_items).
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """What the page shows of a related item; built from one row, never a model instance."""
+
+    title: str
+    url: str
+    kind_label: str
+    programme_name: str
+    other_programme: bool
 
 
 def related_items(item, user, limit=RELATED_LIMIT, version=None):
@@ -26,66 +36,128 @@ def related_items(item, user, limit=RELATED_LIMIT, version=None):
     )
 
 
+# One statement for the whole choice; the ORM has no spelling for its LATERAL
+# walk down the tag index. Candidates, per type: the newest items on each of
+# the item's tags and the newest with the same classification. The reader's
+# access rule comes from `visible_to`, compiled into each type's part.
+RELATED_SQL = """
+WITH item_tags AS (
+    SELECT tag_id FROM {tagged} WHERE content_type_id = %s AND object_id = %s
+), candidates AS (
+    SELECT types.content_type_id, newest.object_id
+    FROM (VALUES (%s), (%s)) AS types (content_type_id)
+    CROSS JOIN item_tags
+    CROSS JOIN LATERAL (
+        SELECT object_id FROM {tagged}
+        WHERE content_type_id = types.content_type_id AND tag_id = item_tags.tag_id
+        ORDER BY object_id DESC
+        LIMIT %s
+    ) AS newest
+    {same_classification}
+), scored AS MATERIALIZED (
+    {scored}
+)
+SELECT scored.content_type_id, scored.slug, scored.title, programme.name, scored.other_programme
+FROM scored JOIN {programmes} AS programme ON programme.id = scored.programme_id
+WHERE shared_tags > 0 OR shared_axes >= 3
+ORDER BY 2 * shared_tags + shared_axes + 2 * other_programme DESC, scored.published_at DESC, scored.title
+LIMIT %s
+"""
+SAME_CLASSIFICATION_SQL = """
+    UNION (
+        SELECT %s, id FROM {table}
+        WHERE stream = %s AND "order" = %s AND level = %s
+        ORDER BY id DESC
+        LIMIT %s
+    )"""
+SCORED_SQL = """
+    SELECT %s AS content_type_id, item.slug, item.title, item.programme_id, item.published_at, (
+        SELECT count(*) FROM {tagged} AS shared
+        WHERE shared.content_type_id = %s AND shared.object_id = item.id
+            AND shared.tag_id IN (SELECT tag_id FROM item_tags)
+    ) AS shared_tags,
+    (item.stream = %s)::int + (item.mode = %s)::int + (item."order" = %s)::int + (item.level = %s)::int
+        AS shared_axes,
+    (item.programme_id <> %s)::int AS other_programme
+    FROM {table} AS item
+    WHERE item.id IN (SELECT object_id FROM candidates WHERE content_type_id = %s)
+        AND item.id IN ({visible})
+        AND NOT (%s AND item.id = %s)"""
+
+
 def _related_items(item, user, limit):
     """Items sharing tags and classification with `item`, other programmes first.
 
     Score: two points per shared tag, one per shared classification axis, and
     two for coming from another programme, so that exchange between the five
     programmes happens by default. Items with nothing in common are left out.
-    Scored in the database, so only the chosen few are loaded.
+
+    Only candidates are scored: per type, the newest items on each of the
+    item's tags and the newest with the same classification. Each of those
+    is a short walk down an index, so the cost does not grow with the corpus;
+    the trade-off is that an old item is only found while it is among the
+    newest on one of the shared tags.
     """
     from cards.models import Card
     from lessons.models import Lesson
 
-    tag_ids = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(item), object_id=item.pk
-    ).values("tag_id")
-    chosen = []
-    for model in (Card, Lesson):
-        tagged = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), tag_id__in=tag_ids
+    quote = connection.ops.quote_name
+    types = ContentType.objects.get_for_models(Card, Lesson)
+    item_type = types[type(item)].pk
+    axes = [getattr(item, axis) for axis in AXES]
+    same_classification, scored = [], []
+    params = {"same_classification": [], "scored": []}
+    for model, content_type in types.items():
+        table = quote(model._meta.db_table)
+        same_classification.append(SAME_CLASSIFICATION_SQL.format(table=table))
+        params["same_classification"] += [content_type.pk, item.stream, item.order, item.level, CANDIDATES]
+        visible, visible_params = (
+            model.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
         )
-        sharing_most = (
-            tagged.values("object_id").annotate(shared=Count("id")).order_by("-shared", "-object_id")
-        ).values_list("object_id")[:CANDIDATES]
-        same_classification = (
-            model.objects.filter(stream=item.stream, order=item.order, level=item.level)
-            .order_by("-pk")
-            .values_list("pk")[:CANDIDATES]
+        scored.append(
+            SCORED_SQL.format(tagged=quote(TaggedItem._meta.db_table), table=table, visible=visible)
         )
-        # Fetched first: as subqueries, the planner scans every visible item.
-        candidates = [pk for (pk,) in sharing_most.union(same_classification)]
-        shared_tags = tagged.filter(object_id=OuterRef("pk")).values("object_id").annotate(n=Count("id"))
-        shared_axes = sum(
-            (Case(When(**{axis: getattr(item, axis)}, then=1), default=0) for axis in AXES), Value(0)
-        )
-        queryset = (
-            model.objects.visible_to(user)
-            .filter(pk__in=candidates)
-            .annotate(
-                shared_tags=Coalesce(Subquery(shared_tags.values("n")), 0),
-                shared_axes=shared_axes,
-                other_programme=Case(When(programme_id=item.programme_id, then=0), default=1),
-            )
-            .annotate(score=2 * F("shared_tags") + F("shared_axes") + 2 * F("other_programme"))
-            .filter(Q(shared_tags__gt=0) | Q(shared_axes__gte=3))
-            .select_related("programme")
-            .only(
-                "slug",
-                "title",
-                "published_at",
-                "programme__name",
-                "programme__slug",
-            )
-            .order_by("-score", "-published_at", "title")
-        )
-        if isinstance(item, model):
-            queryset = queryset.exclude(pk=item.pk)
-        chosen += queryset[:limit]
-    chosen.sort(
-        key=lambda candidate: (-candidate.score, -candidate.published_at.timestamp(), candidate.title)
+        params["scored"] += [
+            content_type.pk,
+            content_type.pk,
+            *axes,
+            item.programme_id,
+            content_type.pk,
+            *visible_params,
+            content_type.pk == item_type,
+            item.pk,
+        ]
+    sql = RELATED_SQL.format(
+        tagged=quote(TaggedItem._meta.db_table),
+        programmes=quote(Programme._meta.db_table),
+        same_classification="".join(same_classification),
+        scored="\n    UNION ALL".join(scored),
     )
-    chosen = chosen[:limit]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                item_type,
+                item.pk,
+                *(content_type.pk for content_type in types.values()),
+                CANDIDATES,
+                *params["same_classification"],
+                *params["scored"],
+                limit,
+            ],
+        )
+        rows = cursor.fetchall()
+    model_of = {content_type.pk: model for model, content_type in types.items()}
+    chosen = [
+        RelatedItem(
+            title=title,
+            url=model_of[content_type_id](slug=slug).get_absolute_url(),
+            kind_label=model_of[content_type_id]._meta.verbose_name.capitalize(),
+            programme_name=programme_name,
+            other_programme=bool(other_programme),
+        )
+        for content_type_id, slug, title, programme_name, other_programme in rows
+    ]
     # Shown grouped: other programmes first, each group still by score.
-    chosen.sort(key=lambda candidate: -candidate.other_programme)
+    chosen.sort(key=lambda candidate: not candidate.other_programme)
     return chosen

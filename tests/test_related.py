@@ -1,0 +1,69 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from dealkennis.related import related_items
+
+pytestmark = pytest.mark.django_db
+
+# Not the item's own classification (social, experiential, first, task), so
+# that only shared tags make these related.
+ELSEWHERE = {"stream": "cognitive", "mode": "deliberate", "order": "third", "level": "collaboration"}
+
+
+def titles(item, user=None):
+    return [related.title for related in related_items(item, user or AnonymousUser())]
+
+
+def test_more_shared_tags_rank_first(make_card, make_lesson):
+    card = make_card(title="Start", tags=["juristen", "toetreding", "geld"])
+    make_lesson(title="Een tag", tags=["juristen"], **ELSEWHERE)
+    make_lesson(title="Drie tags", tags=["juristen", "toetreding", "geld"], **ELSEWHERE)
+    make_lesson(title="Twee tags", tags=["toetreding", "geld"], **ELSEWHERE)
+    assert titles(card) == ["Drie tags", "Twee tags", "Een tag"]
+
+
+def test_a_shared_classification_alone_relates_items(make_lesson):
+    lesson = make_lesson(title="Start")
+    make_lesson(title="Zelfde indeling")
+    make_lesson(title="Andere indeling", **ELSEWHERE)
+    assert titles(lesson) == ["Zelfde indeling"]
+
+
+def test_an_item_is_not_related_to_itself_but_the_other_type_with_its_id_is(make_card, make_lesson):
+    lesson = make_lesson(title="De les", tags=["juristen"])
+    make_card(title="De kaart", id=lesson.pk, tags=["juristen"])
+    assert titles(lesson) == ["De kaart"]
+
+
+def test_related_items_link_to_their_pages(client, make_card, make_lesson, other_programme):
+    card = make_card(title="Start", tags=["juristen"])
+    lesson = make_lesson(title="Verwante les", programme=other_programme, tags=["juristen"])
+    (related,) = related_items(card, AnonymousUser())
+    assert (related.url, related.kind_label, related.programme_name) == (
+        lesson.get_absolute_url(),
+        "Les",
+        other_programme.name,
+    )
+    assert related.other_programme
+    assert client.get(related.url).status_code == 200
+
+
+def test_only_signed_in_readers_see_internal_related_items_and_nobody_sees_drafts(
+    make_card, make_lesson, member
+):
+    card = make_card(title="Start", tags=["juristen"])
+    make_lesson(title="Openbaar", tags=["juristen"], **ELSEWHERE)
+    make_lesson(title="Intern", tags=["juristen"], visibility="internal", **ELSEWHERE)
+    make_lesson(title="Concept", tags=["juristen"], status="draft", **ELSEWHERE)
+    assert titles(card) == ["Openbaar"]
+    assert sorted(titles(card, member)) == ["Intern", "Openbaar"]
+
+
+def test_only_the_newest_items_on_a_tag_are_candidates(make_card, make_lesson, monkeypatch):
+    # The bound that keeps the cost flat at 100k items: per type and tag, the
+    # newest CANDIDATES items are scored, and older ones are not found.
+    monkeypatch.setattr("dealkennis.related.CANDIDATES", 2)
+    card = make_card(title="Start", tags=["juristen"])
+    for title in ("Oudste", "Middelste", "Nieuwste"):
+        make_lesson(title=title, tags=["juristen"], **ELSEWHERE)
+    assert sorted(titles(card)) == ["Middelste", "Nieuwste"]
