@@ -198,6 +198,12 @@ class KnowledgeItem(models.Model):
             models.Index(
                 fields=["status", "visibility", "-published_at"], name="%(app_label)s_%(class)s_visible"
             ),
+            # The learning matrix counts visible items per classification:
+            # with every column it groups on, that is read from the index alone.
+            models.Index(
+                fields=["status", "visibility", *CLASSIFICATION_FIELDS, "programme"],
+                name="%(app_label)s_%(class)s_classified",
+            ),
         ]
 
     def __str__(self):

@@ -215,7 +215,7 @@ def _matrix_counts(user, programme):
         if programme is not None:
             items = items.filter(programme=programme)
         # One pass over the items: at most 60 groups, summed into both tables.
-        for row in items.values("order", "level", "stream", "mode").annotate(n=Count("pk")):
+        for row in items.values("order", "level", "stream", "mode").annotate(n=Count("*")):
             cell_counts[row["order"], row["level"]] += row["n"]
             stream_counts[row["stream"], row["mode"]] += row["n"]
     return cell_counts, stream_counts

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -124,3 +125,9 @@ def test_classification_labels_match_the_choice_labels_in_each_language(make_car
             name: str(getattr(card, f"get_{name}_display")()) for name in ("stream", "mode", "order", "level")
         }
         assert {name: str(label) for name, label in card.labels.items()} == expected
+
+
+def test_models_and_migrations_agree():
+    # A model change without its migration would pass every other test here,
+    # since the test database is built from the migrations.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
