@@ -458,9 +458,10 @@ class Command(BaseCommand):
         }
 
         client = Client()
-        # Uncached: what a query costs the first time (after any content change);
-        # cached: the same query again, served from the cache where the view has one.
-        for suffix, cold in (("", True), ("_cached", False)):
+        # As the issue measures, after a warm-up: the same query again, served
+        # from the cache where the view has one (page_*). Uncached: what a
+        # query costs the first time after any content change (page_uncached_*).
+        for suffix, cold in (("", False), ("_uncached", True)):
             page = {
                 name: timings(lambda p=p: self.ensure_ok(client.get("/zoeken/", p)), runs, cold)
                 for name, p in params.items()
@@ -480,7 +481,7 @@ class Command(BaseCommand):
             "list": ["/kaarten/", "/lessen/"],
             "learning": ["/leren/"],
         }
-        for suffix, cold in (("", True), ("_cached", False)):
+        for suffix, cold in (("", False), ("_uncached", True)):
             pages = {}
             for name, paths in urls.items():
                 rotation = cycle(paths)
@@ -528,14 +529,14 @@ class Command(BaseCommand):
     def print_size(self, size, result, info):
         write = self.stdout.write
         write(f"\n{size} items, {result['visible_items']} visible to anonymous visitors (ms: p50 / p95)")
-        header = f"{'class':<10} {'query':<40} {'hits':>6} {'page':>15} {'page cached':>13}"
+        header = f"{'class':<10} {'query':<40} {'hits':>6} {'page':>13} {'page uncached':>15}"
         write(header + f" {'raw rank':>15} {'icontains':>17} {'tantivy':>13}")
         for name in CLASSES:
             query = info[name]["q"] + "".join(f" {k}={v}" for k, v in info[name].items() if k in FACETS)
             path = " (fuzzy)" if info[name]["fuzzy"] else " (widened)" if info[name]["widened"] else ""
             cells = [
-                f"{result['page_p50_ms'][name]:7.1f} {result['page_p95_ms'][name]:7.1f}",
-                f"{result['page_cached_p50_ms'][name]:6.1f} {result['page_cached_p95_ms'][name]:6.1f}",
+                f"{result['page_p50_ms'][name]:6.1f} {result['page_p95_ms'][name]:6.1f}",
+                f"{result['page_uncached_p50_ms'][name]:7.1f} {result['page_uncached_p95_ms'][name]:7.1f}",
                 f"{result['raw_rank_ms'][name]['p50']:7.1f} {result['raw_rank_ms'][name]['p95']:7.1f}",
                 f"{result['icontains_ms'][name]['p50']:8.1f} {result['icontains_ms'][name]['p95']:8.1f}",
                 f"{result['tantivy_ms'][name]['p50']:6.2f} {result['tantivy_ms'][name]['p95']:6.2f}",
@@ -547,7 +548,7 @@ class Command(BaseCommand):
         for name in CLASSES:
             row = result["sql_breakdown_ms"][name]
             write(f"  {name:<10}" + "".join(f"{row[part]:>10}" for part in parts))
-        for suffix, label in (("", "pages"), ("_cached", "pages, cached")):
+        for suffix, label in (("", "pages"), ("_uncached", "pages, uncached")):
             p50, p95 = result[f"pages{suffix}_p50_ms"], result[f"pages{suffix}_p95_ms"]
             pages = ", ".join(f"{name} {p50[name]:.1f} / {p95[name]:.1f}" for name in PAGES)
             write(f"{label}: {pages}")
@@ -565,9 +566,10 @@ class Command(BaseCommand):
         write = self.stdout.write
         write("\nTargets: search page p95 <= 50 ms per class; card/lesson/list/learning p95 <= 20 ms;")
         write(">= 150 search req/s with p95 < 100 ms, 0 errors, < 150 MB per worker")
+        write("(page targets as the issue measures them, after a warm-up; uncached shown alongside)")
         for size, result in results["sizes"].items():
             checks = []
-            for suffix, label in (("", "uncached"), ("_cached", "cached")):
+            for suffix, label in (("", "after warm-up"), ("_uncached", "uncached")):
                 worst = max(result[f"page{suffix}_p95_ms"].items(), key=lambda pair: pair[1])
                 slowest = max(result[f"pages{suffix}_p95_ms"].items(), key=lambda pair: pair[1])
                 checks += [
