@@ -102,25 +102,23 @@ def _related_items(item, user, limit):
     from lessons.models import Lesson
 
     quote = connection.ops.quote_name
+    tagged = quote(TaggedItem._meta.db_table)
     types = ContentType.objects.get_for_models(Card, Lesson)
     item_type = types[type(item)].pk
-    axes = [getattr(item, axis) for axis in AXES]
-    same_classification, scored = [], []
-    params = {"same_classification": [], "scored": []}
+    same_classification, same_classification_params = [], []
+    scored, scored_params = [], []
     for model, content_type in types.items():
         table = quote(model._meta.db_table)
         same_classification.append(SAME_CLASSIFICATION_SQL.format(table=table))
-        params["same_classification"] += [content_type.pk, item.stream, item.order, item.level, CANDIDATES]
+        same_classification_params += [content_type.pk, item.stream, item.order, item.level, CANDIDATES]
         visible, visible_params = (
             model.objects.visible_to(user).order_by().values("pk").query.sql_with_params()
         )
-        scored.append(
-            SCORED_SQL.format(tagged=quote(TaggedItem._meta.db_table), table=table, visible=visible)
-        )
-        params["scored"] += [
+        scored.append(SCORED_SQL.format(tagged=tagged, table=table, visible=visible))
+        scored_params += [
             content_type.pk,
             content_type.pk,
-            *axes,
+            *(getattr(item, axis) for axis in AXES),
             item.programme_id,
             content_type.pk,
             *visible_params,
@@ -128,24 +126,22 @@ def _related_items(item, user, limit):
             item.pk,
         ]
     sql = RELATED_SQL.format(
-        tagged=quote(TaggedItem._meta.db_table),
+        tagged=tagged,
         programmes=quote(Programme._meta.db_table),
         same_classification="".join(same_classification),
         scored="\n    UNION ALL".join(scored),
     )
+    params = [
+        item_type,
+        item.pk,
+        *(content_type.pk for content_type in types.values()),
+        CANDIDATES,
+        *same_classification_params,
+        *scored_params,
+        limit,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                item_type,
-                item.pk,
-                *(content_type.pk for content_type in types.values()),
-                CANDIDATES,
-                *params["same_classification"],
-                *params["scored"],
-                limit,
-            ],
-        )
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     model_of = {content_type.pk: model for model, content_type in types.items()}
     chosen = [
