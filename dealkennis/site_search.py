@@ -340,9 +340,11 @@ def _facets(matched, programmes):
         sql = (
             f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
             f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
-            f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, count(*) FROM matched"
+            f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, tagged.n FROM ("
+            "SELECT item.tag_id, count(*) AS n FROM matched"
             " JOIN taggit_taggeditem AS item ON item.object_id = matched.id AND item.content_type_id = %s"
-            " JOIN taggit_tag AS tag ON tag.id = item.tag_id GROUP BY tag.name"
+            " GROUP BY item.tag_id"
+            ") AS tagged JOIN taggit_tag AS tag ON tag.id = tagged.tag_id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ContentType.objects.get_for_model(MODELS[kind]).pk])
