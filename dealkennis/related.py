@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.utils.text import capfirst
 from taggit.models import TaggedItem
 
 from dealkennis.models import ContentVersion, Programme
@@ -18,11 +19,16 @@ CANDIDATES = 50
 class RelatedItem:
     """What the page shows of a related item; built from one row, never a model instance."""
 
+    model: type
     title: str
     url: str
-    kind_label: str
     programme_name: str
     other_programme: bool
+
+    @property
+    def kind_label(self):
+        # Named when shown, not when cached: the cache serves every language.
+        return capfirst(self.model._meta.verbose_name)
 
 
 def related_items(item, user, limit=RELATED_LIMIT, version=None):
@@ -146,9 +152,9 @@ def _related_items(item, user, limit):
     model_of = {content_type.pk: model for model, content_type in types.items()}
     chosen = [
         RelatedItem(
+            model=model_of[content_type_id],
             title=title,
             url=model_of[content_type_id](slug=slug).get_absolute_url(),
-            kind_label=model_of[content_type_id]._meta.verbose_name.capitalize(),
             programme_name=programme_name,
             other_programme=bool(other_programme),
         )

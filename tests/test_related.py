@@ -67,3 +67,13 @@ def test_only_the_newest_items_on_a_tag_are_candidates(make_card, make_lesson, m
     for title in ("Oudste", "Middelste", "Nieuwste"):
         make_lesson(title=title, tags=["juristen"], **ELSEWHERE)
     assert sorted(titles(card)) == ["Middelste", "Nieuwste"]
+
+
+def test_related_items_follow_the_readers_language(client, make_card, make_lesson):
+    # Related items are cached across languages; their kind must be named in
+    # the language of each page that shows them.
+    card = make_card(title="Start", tags=["juristen"])
+    make_lesson(title="Verwante les", tags=["juristen"], **ELSEWHERE)
+    assert "(Les, " in client.get(card.get_absolute_url()).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "(Lesson, " in client.get(card.get_absolute_url()).content.decode()
