@@ -219,8 +219,9 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
                     found["widened"] = False
 
     if tsquery is not None and not facets["total"] and not _has_lexemes(query):
+        # Lazy: what _find returns is cached for every language.
         found["notices"].append(
-            _(
+            _lazy(
                 "Je zoekvraag bevat alleen heel gewone woorden (zoals “de” of “het”), waarop niet "
                 "gezocht kan worden. Gebruik een inhoudelijk woord."
             )

@@ -414,3 +414,13 @@ def test_a_letter_that_unaccents_to_a_quote_is_searched_without_error(client, ma
         response = client.get("/zoeken/", {"q": query})
         assert response.status_code == 200
         assert response.context["outcome"].total == 0
+
+
+def test_a_notice_from_a_cached_search_follows_the_chosen_language(client, make_lesson):
+    # The matches are cached across languages; their notices must not be
+    # frozen in the language of whoever searched first.
+    make_lesson(title="Heisessie")
+    assert "alleen heel gewone woorden" in client.get("/zoeken/", {"q": "de het"}).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/zoeken/", {"q": "de het"}).content.decode()
+    assert "alleen heel gewone woorden" not in english
