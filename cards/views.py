@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from cards.models import Card
 from dealkennis.filters import ItemFilters
-from dealkennis.models import Programme
+from dealkennis.models import ContentVersion, Programme
 from dealkennis.site_search import PrefixSearchQuery, clean_query, without_question_words
 from dealkennis.views import detail_context, item_list
 from lessons.models import Lesson
@@ -17,6 +17,7 @@ def card_list(request):
 
 
 def card_detail(request, slug):
+    version = ContentVersion.current()
     card = get_object_or_404(Card.objects.previewable_by(request.user).for_listing(), slug=slug)
     lessons = Lesson.objects.visible_to(request.user).filter(cards=card).select_related("programme")
     return render(
@@ -27,7 +28,7 @@ def card_detail(request, slug):
             "card": card,
             # Read only when the rendered page is not in the cache.
             "lessons": lessons.order_by("title"),
-            **detail_context(request, card),
+            **detail_context(request, card, version),
         },
     )
 

@@ -285,11 +285,15 @@ class KnowledgeItem(models.Model):
     def build_fuzzy_text(self):
         return fold(f"{self.title} {self.search_tags} {self.summary}")
 
-    def refresh_search_tags(self):
-        self.search_tags = " ".join(sorted(self.tags.values_list("name", flat=True)))
-        self.fuzzy_text = self.build_fuzzy_text()
-        type(self).objects.filter(pk=self.pk).update(search_tags=self.search_tags, fuzzy_text=self.fuzzy_text)
-        SearchWord.add_from(self.search_tags)
+    @classmethod
+    def refresh_search_tags(cls, pks):
+        """Copy the current tag names of these items into the text that search reads."""
+        items = list(cls.objects.filter(pk__in=pks).without_search_fields().prefetch_related("tags"))
+        for item in items:
+            item.search_tags = " ".join(sorted(tag.name for tag in item.tags.all()))
+            item.fuzzy_text = item.build_fuzzy_text()
+        cls.objects.bulk_update(items, ["search_tags", "fuzzy_text"], batch_size=500)
+        SearchWord.add_from(*(item.search_tags for item in items))
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or "item"
@@ -331,7 +335,10 @@ class ContentVersion(models.Model):
 
         A change to the content bumps the version, so a stale entry is never
         found again; it simply ages out of the per-process cache. A view that
-        needs the version for more than one key reads it once and passes it.
+        needs the version for more than one key reads it once and passes it,
+        and reads it before any content: an edit committed in between then
+        leaves newer content under the older version, which is harmless,
+        never older content under the newer one.
         """
         version = cls.current() if version is None else version
         key = f"{name}:{version}:{cls.key_parts(user, parts)}"

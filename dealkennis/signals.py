@@ -1,16 +1,33 @@
 """Keep the copied names that feed the search vector in step with their sources."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from dealkennis.models import ContentVersion, Deal, KnowledgeItem, Programme
 
 
-@receiver(m2m_changed, sender=TaggedItem)
-def refresh_tags_in_search(sender, instance, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, KnowledgeItem):
-        instance.refresh_search_tags()
+# Tag links change through the item's tag manager, but also on their own (the
+# tag admin's inline, its "merge tags" action, a deleted tag), so the links'
+# own signals are followed rather than the manager's m2m_changed.
+@receiver(post_save, sender=TaggedItem)
+@receiver(post_delete, sender=TaggedItem)
+def refresh_tags_in_search(sender, instance, raw=False, **kwargs):
+    model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+    if not raw and model is not None and issubclass(model, KnowledgeItem):
+        model.refresh_search_tags([instance.object_id])
+
+
+@receiver(post_save, sender=Tag)
+def refresh_renamed_tag_in_search(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return
+    for model in _knowledge_models():
+        tagged = TaggedItem.objects.filter(
+            tag=instance, content_type=ContentType.objects.get_for_model(model)
+        )
+        model.refresh_search_tags(tagged.values("object_id"))
 
 
 def _knowledge_models():
@@ -18,6 +35,16 @@ def _knowledge_models():
     from lessons.models import Lesson
 
     return (Card, Lesson)
+
+
+@receiver(pre_delete, sender=Deal)
+def forget_deleted_deal_in_search(sender, instance, **kwargs):
+    # The items keep their programme; the database then unlinks the deal
+    # (SET_NULL) without any item signal, so its name is dropped here.
+    for model in _knowledge_models():
+        for item in model.objects.filter(deal=instance).select_related("programme"):
+            item.deal = None
+            model.objects.filter(pk=item.pk).update(search_context=item.build_search_context())
 
 
 @receiver(post_save, sender=Programme)
@@ -40,7 +67,7 @@ def connect_version_bumps():
     from cards.models import Card
     from lessons.models import Lesson
 
-    for model in (Card, Lesson, Programme, Deal, TaggedItem):
+    for model in (Card, Lesson, Programme, Deal, Tag, TaggedItem):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-save-{model.__name__}")
         post_delete.connect(
             bump_content_version, sender=model, dispatch_uid=f"version-delete-{model.__name__}"

@@ -135,7 +135,7 @@ def query_words(text: str) -> list[str]:
     return [word for word in words if word != "or"]
 
 
-def search(user, params, programmes) -> SearchOutcome:
+def search(user, params, programmes, version=None) -> SearchOutcome:
     query, notices = clean_query(params.get("q", ""))
     filters = ItemFilters(params, programmes)
     kind = params.get("type", "")
@@ -156,6 +156,7 @@ def search(user, params, programmes) -> SearchOutcome:
         user,
         [query, sorted(filters.active.items()), kind, sort],
         lambda: _find(user, query, filters, kind, sort, programmes),
+        version=version,
     )
     outcome.facets, outcome.total = found["facets"], found["total"]
     outcome.suggestion, outcome.fuzzy, outcome.widened = found["suggestion"], found["fuzzy"], found["widened"]

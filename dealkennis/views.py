@@ -55,13 +55,13 @@ def home(request):
 
 def item_list(request, model, template_name):
     """The shared list page of cards and lessons, with filters and pages."""
+    version = ContentVersion.current()
     programmes = list(Programme.objects.all())
     filters = ItemFilters(request.GET, programmes)
     items = (
         filters.apply(model.objects.visible_to(request.user)).for_listing().order_by("-published_at", "title")
     )
     paginator = Paginator(items, settings.PAGE_SIZE)
-    version = ContentVersion.current()
     # Counting every visible item is most of a list page's cost at scale, and
     # the count only changes with the content.
     paginator.count = ContentVersion.cached(
@@ -94,13 +94,12 @@ def item_list(request, model, template_name):
     )
 
 
-def detail_context(request, item):
+def detail_context(request, item, version):
     """What a card or lesson page needs for its cached body: the key and the related items.
 
     Related items are passed as a callable, so that they are only looked up
     when the body is rendered rather than found in the cache.
     """
-    version = ContentVersion.current()
     return {
         "fragment_key": [
             version,
@@ -239,10 +238,11 @@ def learning(request):
 
 
 def search(request):
+    version = ContentVersion.current()
     programmes = list(Programme.objects.all())
 
     def results():
-        outcome = site_search.search(request.user, request.GET, programmes)
+        outcome = site_search.search(request.user, request.GET, programmes, version)
         context = {
             "outcome": outcome,
             "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
@@ -258,6 +258,7 @@ def search(request):
         [get_language(), sorted(request.GET.lists())],
         results,
         alias="fragments",
+        version=version,
     )
     context = {
         "outcome": outcome,
@@ -272,8 +273,9 @@ def search(request):
 
 
 def search_api(request):
+    version = ContentVersion.current()
     programmes = list(Programme.objects.all())
-    outcome = site_search.search(request.user, request.GET, programmes)
+    outcome = site_search.search(request.user, request.GET, programmes, version)
     return JsonResponse(
         site_search.as_json(outcome, request, programmes),
         json_dumps_params={"ensure_ascii": False},

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from cards.models import Card
 from dealkennis.classification import Status, Visibility
+from dealkennis.models import ContentVersion
 from dealkennis.views import detail_context, item_list
 from lessons.forms import ShareLessonForm
 from lessons.models import Lesson, SourceKind
@@ -16,6 +17,7 @@ def lesson_list(request):
 
 
 def lesson_detail(request, slug):
+    version = ContentVersion.current()
     lesson = get_object_or_404(Lesson.objects.previewable_by(request.user).for_listing(), slug=slug)
     cards = Card.objects.visible_to(request.user).filter(lessons=lesson).only("title", "slug", "question")
     return render(
@@ -26,7 +28,7 @@ def lesson_detail(request, slug):
             "lesson": lesson,
             # Read only when the rendered page is not in the cache.
             "cards": cards.order_by("title"),
-            **detail_context(request, lesson),
+            **detail_context(request, lesson, version),
         },
     )
 

@@ -1,0 +1,124 @@
+"""Cached pages follow every change, including one that races a request."""
+
+import pytest
+from taggit.models import Tag, TaggedItem
+
+from cards.models import Card
+from dealkennis.models import ContentVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def found_titles(client, query):
+    return [hit.item.title for hit in client.get("/zoeken/", {"q": query}).context["outcome"].hits]
+
+
+@pytest.fixture
+def edit_during_first_version_read(monkeypatch):
+    """Run `edit` as another worker would, right when a view first reads the version."""
+
+    def arrange(edit):
+        real_current = ContentVersion.current.__func__
+        pending = [edit]
+
+        def current(cls):
+            if pending:
+                pending.pop()()
+            return real_current(cls)
+
+        monkeypatch.setattr(ContentVersion, "current", classmethod(current))
+        return monkeypatch.undo
+
+    return arrange
+
+
+def test_a_detail_page_edited_while_it_is_read_is_not_cached_stale(
+    client, make_card, edit_during_first_version_read
+):
+    card = make_card(title="Kaart", answer="Oud antwoord.")
+
+    def edit():
+        fresh = Card.objects.get(pk=card.pk)
+        fresh.answer = "Nieuw antwoord."
+        fresh.save()
+
+    finished = edit_during_first_version_read(edit)
+    client.get(card.get_absolute_url())
+    finished()
+    body = client.get(card.get_absolute_url()).content.decode()
+    assert "Nieuw antwoord." in body and "Oud antwoord." not in body
+
+
+def test_a_list_whose_programme_is_renamed_while_it_is_read_is_not_cached_stale(
+    client, make_card, programme, edit_during_first_version_read
+):
+    make_card(title="Kaart")
+    old_name = programme.name
+
+    def edit():
+        programme.name = "Hernoemd programma"
+        programme.save()
+
+    finished = edit_during_first_version_read(edit)
+    client.get("/kaarten/")
+    finished()
+    body = client.get("/kaarten/").content.decode()
+    assert "Hernoemd programma" in body and old_name not in body
+
+
+def test_a_search_whose_programme_is_renamed_while_it_is_read_is_not_cached_stale(
+    client, make_card, programme, edit_during_first_version_read
+):
+    make_card(title="Heisessie")
+    old_name = programme.name
+
+    def edit():
+        programme.name = "Hernoemd programma"
+        programme.save()
+
+    finished = edit_during_first_version_read(edit)
+    client.get("/zoeken/", {"q": "heisessie"})
+    finished()
+    body = client.get("/zoeken/", {"q": "heisessie"}).content.decode()
+    assert "Hernoemd programma" in body and old_name not in body
+
+
+def test_a_renamed_tag_shows_on_cached_pages_and_in_search(client, make_card):
+    card = make_card(title="Heisessie", tags=["oudenaam"])
+    assert "oudenaam" in client.get(card.get_absolute_url()).content.decode()
+    assert "oudenaam" in client.get("/zoeken/", {"q": "heisessie"}).content.decode()
+    tag = Tag.objects.get(name="oudenaam")
+    tag.name = "nieuwenaam"
+    tag.save()  # as the tag admin does
+    for body in (
+        client.get(card.get_absolute_url()).content.decode(),
+        client.get("/zoeken/", {"q": "heisessie"}).content.decode(),
+    ):
+        assert "nieuwenaam" in body and "oudenaam" not in body
+    assert found_titles(client, "nieuwenaam") == ["Heisessie"]
+    assert found_titles(client, "oudenaam") == []
+
+
+def test_tags_linked_or_moved_outside_the_item_are_searchable(client, make_card):
+    card = make_card(title="Kaart")
+    # As the tag admin's inline and its "merge tags" action do: tag links
+    # saved on their own, not through the item's tag manager.
+    TaggedItem.objects.create(
+        tag=Tag.objects.create(name="zeldzaamwoord", slug="zeldzaamwoord"), content_object=card
+    )
+    assert found_titles(client, "zeldzaamwoord") == ["Kaart"]
+    merged = Tag.objects.create(name="samengevoegd", slug="samengevoegd")
+    for tagged in TaggedItem.objects.filter(tag__name="zeldzaamwoord"):
+        tagged.tag = merged
+        tagged.save()
+    assert found_titles(client, "samengevoegd") == ["Kaart"]
+    assert found_titles(client, "zeldzaamwoord") == []
+    TaggedItem.objects.filter(tag=merged).delete()
+    assert found_titles(client, "samengevoegd") == []
+
+
+def test_a_deleted_deals_name_no_longer_finds_its_former_items(client, make_card, deal):
+    make_card(title="Kaart", deal=deal)
+    assert found_titles(client, "voorbeeld") == ["Kaart"]
+    deal.delete()
+    assert found_titles(client, "voorbeeld") == []
