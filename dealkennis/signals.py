@@ -19,6 +19,16 @@ def refresh_tags_in_search(sender, instance, raw=False, **kwargs):
         model.refresh_search_tags([instance.object_id])
 
 
+@receiver(m2m_changed, sender=TaggedItem)
+def refresh_tags_in_memory(sender, instance, action, **kwargs):
+    # The database holds the new names already (above); the item a form, an
+    # import or a revision still holds gets them too, so a later save or
+    # snapshot of it does not carry the old ones.
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, KnowledgeItem):
+        instance.search_tags = " ".join(sorted(instance.tags.values_list("name", flat=True)))
+        instance.fuzzy_text = instance.build_fuzzy_text()
+
+
 @receiver(post_save, sender=Tag)
 def refresh_renamed_tag_in_search(sender, instance, created, raw=False, **kwargs):
     if created or raw:

@@ -95,6 +95,15 @@ def test_tags_are_copied_into_the_search_text(make_card):
     assert card.search_tags == "toetreding"
 
 
+def test_an_item_saved_again_after_its_tags_changed_keeps_the_new_tag_names(make_card):
+    card = make_card(title="Kaart")
+    card.tags.set(["juridisch"])
+    card.title = "Kaart, herzien"
+    card.save()  # as a form or an import may, with the item it holds
+    card.refresh_from_db()
+    assert card.search_tags == "juridisch"
+
+
 def test_renaming_a_programme_updates_the_search_text_of_its_items(make_lesson, programme):
     lesson = make_lesson()
     programme.name = "Green Deals Nieuw"
