@@ -285,13 +285,16 @@ class KnowledgeItem(models.Model):
     def build_fuzzy_text(self):
         return fold(f"{self.title} {self.search_tags} {self.summary}")
 
+    def set_search_tags(self, names):
+        self.search_tags = " ".join(sorted(names))
+        self.fuzzy_text = self.build_fuzzy_text()
+
     @classmethod
     def refresh_search_tags(cls, pks):
         """Copy the current tag names of these items into the text that search reads."""
         items = list(cls.objects.filter(pk__in=pks).without_search_fields().prefetch_related("tags"))
         for item in items:
-            item.search_tags = " ".join(sorted(tag.name for tag in item.tags.all()))
-            item.fuzzy_text = item.build_fuzzy_text()
+            item.set_search_tags(tag.name for tag in item.tags.all())
         cls.objects.bulk_update(items, ["search_tags", "fuzzy_text"], batch_size=500)
         SearchWord.add_from(*(item.search_tags for item in items))
 

@@ -25,8 +25,7 @@ def refresh_tags_in_memory(sender, instance, action, **kwargs):
     # import or a revision still holds gets them too, so a later save or
     # snapshot of it does not carry the old ones.
     if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, KnowledgeItem):
-        instance.search_tags = " ".join(sorted(instance.tags.values_list("name", flat=True)))
-        instance.fuzzy_text = instance.build_fuzzy_text()
+        instance.set_search_tags(instance.tags.values_list("name", flat=True))
 
 
 @receiver(post_save, sender=Tag)

@@ -1,3 +1,4 @@
+import functools
 import sys
 from collections import Counter
 from urllib.parse import urlencode
@@ -98,14 +99,15 @@ def detail_context(request, item, version):
     """What a card or lesson page needs for its cached body: the key and the related items.
 
     Related items are passed as a callable, so that they are only looked up
-    when the body is rendered rather than found in the cache.
+    when the body is rendered rather than found in the cache, and at most
+    once however often the template reads them.
     """
     return {
         "fragment_key": [
             version,
             ContentVersion.key_parts(request.user, [item.kind, item.pk, item.status]),
         ],
-        "related": lambda: related_items(item, request.user, version=version),
+        "related": functools.cache(lambda: related_items(item, request.user, version=version)),
     }
 
 
