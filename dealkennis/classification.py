@@ -7,6 +7,9 @@ labels are Dutch, with English through the translation files.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The four axes an item is classified on; all four before it is published.
+CLASSIFICATION_FIELDS = ("stream", "mode", "order", "level")
+
 
 class Stream(models.TextChoices):
     COGNITIVE = "cognitive", _("Cognitief")

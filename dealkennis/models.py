@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from dealkennis.classification import (
+    CLASSIFICATION_FIELDS,
     ORDER_QUESTIONS,
     VOCABULARIES,
     Level,
@@ -109,9 +110,6 @@ class KnowledgeItemQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("programme", "deal").without_search_fields()
-
-
-CLASSIFICATION_FIELDS = ("stream", "mode", "order", "level")
 
 
 def _choice_constraint(field, choices):

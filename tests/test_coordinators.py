@@ -405,16 +405,18 @@ def test_share_form_ignores_fields_it_does_not_list(member_client, programme):
 
 def test_workflow_rule_itself_refuses_an_editor_publishing(make_lesson):
     # The admin hides the choice from editors; the rule underneath must hold on its own.
-    from django.core.exceptions import PermissionDenied
+    from django.core.exceptions import ValidationError
 
     from dealkennis.workflow import check_transition
 
     _, editor = staff_client(EDITOR, "redacteur2")
     _, coordinator = staff_client(COORDINATOR, "coordinator2")
     lesson = make_lesson(status="review")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as refused:
         check_transition(editor, lesson, "review", "published")
-    with pytest.raises(PermissionDenied):
+    assert refused.value.code == "forbidden"
+    with pytest.raises(ValidationError) as refused:
         check_transition(editor, lesson, "published", "draft")
+    assert refused.value.code == "forbidden"
     check_transition(coordinator, lesson, "review", "published")
     check_transition(editor, lesson, "draft", "review")
