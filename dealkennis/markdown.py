@@ -56,8 +56,14 @@ def plain_text(text: str) -> str:
     """Text with any markup removed, for fields that are plain text by design.
 
     Pages escape these fields anyway; stripping markup on save also keeps it
-    out of feeds and the API, whose consumers may not escape.
+    out of feeds and the API, whose consumers may not escape. The text is
+    stored unescaped, so "a < b" stays readable; an entity that decodes into a
+    tag ("&lt;img onerror=…&gt;") is therefore stripped again, until nothing
+    changes. Every round that changes the text makes it shorter, so this ends.
     """
-    if "<" not in (text or ""):
-        return text
-    return unescape(nh3.clean(text, tags=set())).strip()
+    text = (text or "").strip()
+    while True:
+        stripped = unescape(nh3.clean(text, tags=set())).strip()
+        if stripped == text:
+            return text
+        text = stripped

@@ -27,8 +27,42 @@ from dealkennis.classification import (
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import fold
 
+ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
 
-class Programme(models.Model):
+
+def strip_markup(instance):
+    """Remove markup from the instance's `plain_text_fields`, before it is saved."""
+    for field in instance.plain_text_fields:
+        setattr(instance, field, plain_text(getattr(instance, field)))
+
+
+def only_markup_errors(instance):
+    """The plain-text fields that would be left empty by stripping their markup."""
+    return {
+        field: ONLY_MARKUP
+        for field in instance.plain_text_fields
+        if (getattr(instance, field) or "").strip() and not plain_text(getattr(instance, field))
+    }
+
+
+class PlainTextFields:
+    """For models whose `plain_text_fields` hold no markup: stripped when cleaned and saved."""
+
+    plain_text_fields = ()
+
+    def save(self, *args, **kwargs):
+        strip_markup(self)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if errors := only_markup_errors(self):
+            raise ValidationError(errors)
+        # Before the uniqueness check, which must see a name as it will be stored.
+        strip_markup(self)
+
+
+class Programme(PlainTextFields, models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     ministries = models.CharField(_("ministeries"), max_length=200)
@@ -39,6 +73,8 @@ class Programme(models.Model):
         verbose_name = _("programma")
         verbose_name_plural = _("programma's")
 
+    plain_text_fields = ("name", "ministries", "description")
+
     def __str__(self):
         return self.name
 
@@ -46,7 +82,7 @@ class Programme(models.Model):
         return reverse("programme-detail", args=[self.slug])
 
 
-class Deal(models.Model):
+class Deal(PlainTextFields, models.Model):
     name = models.CharField(_("naam"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     programme = models.ForeignKey(
@@ -69,6 +105,8 @@ class Deal(models.Model):
                 name="deal_ends_after_signing",
             )
         ]
+
+    plain_text_fields = ("name", "partners", "description")
 
     def __str__(self):
         return self.name
@@ -209,8 +247,7 @@ class KnowledgeItem(models.Model):
     plain_text_fields = ("title", "summary", "source")
 
     def save(self, *args, **kwargs):
-        for field in self.plain_text_fields:
-            setattr(self, field, plain_text(getattr(self, field)))
+        strip_markup(self)
         if not self.slug:
             self.slug = self._unique_slug()
         self.body_html = render_markdown(self.body)
