@@ -6,7 +6,7 @@ import re
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -258,7 +258,7 @@ class KnowledgeItem(models.Model):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
-        SearchWord.add_from(self.fuzzy_text, self.body_text)
+        SearchWord.add_from(self.audiences, self.fuzzy_text, self.body_text)
 
     def clean(self):
         super().clean()
@@ -308,6 +308,13 @@ class KnowledgeItem(models.Model):
     def is_visible_to_public(self):
         return self.status == Status.PUBLISHED and self.visibility == Visibility.PUBLIC
 
+    @property
+    def audiences(self):
+        """The audiences (see `audience`) that may see this item: `visible_to` for one item."""
+        if self.status != Status.PUBLISHED:
+            return ()
+        return ("public", "internal") if self.visibility == Visibility.PUBLIC else ("internal",)
+
     def render_extra_markdown(self):
         """Subclasses render their other Markdown fields here."""
 
@@ -331,7 +338,10 @@ class KnowledgeItem(models.Model):
         for item in items:
             item.set_search_tags(tag.name for tag in item.tags.all())
         cls.objects.bulk_update(items, ["search_tags", "fuzzy_text"], batch_size=500)
-        SearchWord.add_from(*(item.search_tags for item in items))
+        for audience in ("public", "internal"):
+            SearchWord.add_from(
+                [audience], *(item.search_tags for item in items if audience in item.audiences)
+            )
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or "item"
@@ -399,32 +409,38 @@ class ContentVersion(models.Model):
 
 # Words of the searched text, folded as `fold` does, that typo correction knows.
 WORD_PATTERN = r"[^\W\d_]{4,100}"
-# The same words collected in SQL from every item, for a bulk (re)fill.
+# The same words collected in SQL from every visible item, for a bulk refill.
+# The pairs say which audiences see an item of each visibility: `visible_to`.
 FILL_SEARCH_WORDS_SQL = """
-INSERT INTO dealkennis_searchword (word)
-SELECT DISTINCT word FROM (
-    SELECT regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+') AS word
-    FROM cards_card
+INSERT INTO dealkennis_searchword (audience, word)
+SELECT DISTINCT seen.audience, words.word FROM (
+    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
+    FROM cards_card WHERE status = 'published'
     UNION ALL
-    SELECT regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
-    FROM lessons_lesson
-) AS words
-WHERE length(word) BETWEEN 4 AND 100
+    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
+    FROM lessons_lesson WHERE status = 'published'
+) AS words (visibility, word)
+JOIN (VALUES ('public', 'public'), ('public', 'internal'), ('internal', 'internal'))
+AS seen (visibility, audience) USING (visibility)
+WHERE length(words.word) BETWEEN 4 AND 100
 ON CONFLICT DO NOTHING
 """
 
 
 class SearchWord(models.Model):
-    """Every word of the searched texts: the vocabulary that typos are corrected against.
+    """The words of the items each audience may see: what its typos are corrected against.
 
     Comparing a mistyped word with a few thousand distinct words is fast at any
-    corpus size, where comparing it with every item's text is not. Words are
-    added as items are saved and never removed: a correction is only offered
-    when it finds items the reader may see, so a word from an internal or
-    deleted item never surfaces.
+    corpus size, where comparing it with every item's text is not. A known word
+    gets no suggestion, so a word of an item a reader may not see must not be
+    known to that reader's audience (`audience`): it would show that the word
+    exists. Words are added as items are saved visible and kept when an item is
+    withdrawn (its readers saw them); `fill_from_items` rebuilds from scratch.
     """
 
-    word = models.CharField(max_length=100, primary_key=True)
+    pk = models.CompositePrimaryKey("audience", "word")
+    audience = models.CharField(max_length=10)
+    word = models.CharField(max_length=100)
 
     class Meta:
         verbose_name = _("zoekwoord")
@@ -434,14 +450,16 @@ class SearchWord(models.Model):
         return self.word
 
     @classmethod
-    def add_from(cls, *texts):
+    def add_from(cls, audiences, *texts):
         words = {word for text in texts for word in re.findall(WORD_PATTERN, fold(text))}
-        if words:
-            cls.objects.bulk_create([cls(word=word) for word in sorted(words)], ignore_conflicts=True)
+        cls.objects.bulk_create(
+            [cls(audience=audience, word=word) for audience in audiences for word in sorted(words)],
+            ignore_conflicts=True,
+        )
 
     @classmethod
-    def closest(cls, word, threshold, candidates=20):
-        """The known word most like `word`, or "" when `word` is known or nothing is alike.
+    def closest(cls, word, audience, threshold, candidates=20):
+        """The word known to `audience` most like `word`, or "" when `word` is known or nothing is alike.
 
         Trigrams find the candidates (indexed); the edit-based ratio picks among
         them, since trigrams weigh a swapped pair of letters too heavily.
@@ -450,9 +468,9 @@ class SearchWord(models.Model):
             # SET LOCAL: the looser threshold holds for this transaction only.
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
             cursor.execute(
-                "SELECT word FROM dealkennis_searchword WHERE word %% %s"
+                "SELECT word FROM dealkennis_searchword WHERE word %% %s AND audience = %s"
                 " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
-                [word, word, candidates],
+                [word, audience, word, candidates],
             )
             alike = [row[0] for row in cursor.fetchall()]
         if not alike or word in alike:
@@ -460,6 +478,9 @@ class SearchWord(models.Model):
         return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
 
     @classmethod
+    @transaction.atomic
     def fill_from_items(cls):
+        """Rebuild every audience's words from the items it may see now."""
         with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM dealkennis_searchword")
             cursor.execute(FILL_SEARCH_WORDS_SQL)

@@ -26,10 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from cards.models import Card
+from dealkennis import suggestions
 from dealkennis.api import classification_data, page_data
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
-from dealkennis.models import ContentVersion, SearchWord
+from dealkennis.models import ContentVersion
 from dealkennis.search import SEARCH_CONFIG, fold
 from lessons.models import Lesson
 
@@ -43,8 +44,6 @@ MIN_PREFIX_LENGTH = 4
 CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones.
 RANK_LIMIT = 1000
-# Trigram similarity from which a known word is a candidate for a mistyped one.
-TYPO_THRESHOLD = 0.3
 # Private-use characters mark highlights inside the headline, so the text can be
 # escaped as a whole before they are turned into <mark> elements.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -206,7 +205,7 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
             matched, facets, found["widened"] = widened, widened_facets, True
             rank_query, held_words = any_word, words
     if tsquery is not None and facets["total"] < FEW_RESULTS and words:
-        corrected = _corrected(terms, words)
+        corrected = suggestions.corrected(user, terms, words)
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
             corrected_matched = _matching(base, corrected_query)
@@ -264,19 +263,6 @@ def _has_lexemes(query):
     with connection.cursor() as cursor:
         cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query])
         return cursor.fetchone()[0] > 0
-
-
-def _corrected(terms, words):
-    """The query with every unknown word replaced by the closest known one, or ""."""
-    corrected, changed = fold(terms), False
-    for word in words:
-        if len(word) <= MIN_PREFIX_LENGTH:
-            continue
-        known = SearchWord.closest(word, TYPO_THRESHOLD)
-        if known:
-            corrected = re.sub(rf"\b{re.escape(word)}\b", known, corrected)
-            changed = True
-    return corrected if changed else ""
 
 
 def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):

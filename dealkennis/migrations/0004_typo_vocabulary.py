@@ -3,7 +3,19 @@
 import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-from dealkennis.models import FILL_SEARCH_WORDS_SQL
+# The vocabulary as it was filled then, one for every reader (0007 splits it).
+FILL_SEARCH_WORDS_SQL = """
+INSERT INTO dealkennis_searchword (word)
+SELECT DISTINCT word FROM (
+    SELECT regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+') AS word
+    FROM cards_card
+    UNION ALL
+    SELECT regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
+    FROM lessons_lesson
+) AS words
+WHERE length(word) BETWEEN 4 AND 100
+ON CONFLICT DO NOTHING
+"""
 
 
 class Migration(migrations.Migration):

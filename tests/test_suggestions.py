@@ -1,0 +1,63 @@
+""" "Bedoelde je …": a reader's suggestions come only from words that reader may see."""
+
+import pytest
+
+from dealkennis.models import SearchWord
+
+
+def suggestion(client, query):
+    return client.get("/zoeken/", {"q": query}).context["outcome"].suggestion
+
+
+@pytest.fixture
+def public_lesson(make_lesson):
+    return make_lesson(title="Samenwerking in de regio")
+
+
+def test_a_draft_holding_the_typed_word_does_not_change_an_anonymous_suggestion(
+    client, public_lesson, make_lesson
+):
+    assert suggestion(client, "samenwerkng") == "samenwerking"
+    make_lesson(title="Concept", summary="Over samenwerkng.", status="draft")
+    assert suggestion(client, "samenwerkng") == "samenwerking"
+
+
+def test_a_draft_does_not_change_a_members_suggestion(member_client, public_lesson, make_card):
+    make_card(title="Concept", body="Een alinea over samenwerkng.", status="review")
+    assert suggestion(member_client, "samenwerkng") == "samenwerking"
+
+
+def test_an_internal_item_does_not_change_an_anonymous_suggestion(client, public_lesson, make_card):
+    make_card(title="Intern", summary="Over samenwerkng.", visibility="internal")
+    assert suggestion(client, "samenwerkng") == "samenwerking"
+
+
+def test_a_member_sees_suggestions_from_internal_items(member_client, client, make_lesson):
+    make_lesson(title="Zwartboek", visibility="internal")
+    assert suggestion(member_client, "zwartbeok") == "zwartboek"
+    assert suggestion(client, "zwartbeok") == ""
+
+
+def test_tags_of_a_draft_do_not_change_an_anonymous_suggestion(client, public_lesson, make_lesson):
+    draft = make_lesson(title="Concept", status="draft")
+    draft.tags.set(["samenwerkng"])
+    assert suggestion(client, "samenwerkng") == "samenwerking"
+
+
+def test_the_bulk_fill_keeps_the_audiences_apart(client, member_client, public_lesson, make_lesson):
+    make_lesson(title="Concept", summary="Over samenwerkng.", status="draft")
+    make_lesson(title="Zwartboek", visibility="internal")
+    SearchWord.objects.all().delete()
+    SearchWord.fill_from_items()
+    assert suggestion(client, "samenwerkng") == "samenwerking"
+    assert suggestion(client, "zwartbeok") == ""
+    assert suggestion(member_client, "zwartbeok") == "zwartboek"
+    assert suggestion(member_client, "samenwerkng") == "samenwerking"
+
+
+def test_publishing_an_item_adds_its_words_for_its_readers(client, make_lesson):
+    lesson = make_lesson(title="Kringloopeconomie", status="draft")
+    assert suggestion(client, "kringloopeconomi") == ""
+    lesson.status = "published"
+    lesson.save()
+    assert suggestion(client, "kringloopeconmie") == "kringloopeconomie"
