@@ -1,5 +1,9 @@
 """ "Bedoelde je …": a reader's suggestions come only from words that reader may see."""
 
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from dealkennis.models import SearchWord
@@ -61,3 +65,20 @@ def test_publishing_an_item_adds_its_words_for_its_readers(client, make_lesson):
     lesson.status = "published"
     lesson.save()
     assert suggestion(client, "kringloopeconmie") == "kringloopeconomie"
+
+
+def links(content, css_class):
+    paragraph = re.search(rf'<p class="{css_class}[^"]*">(.*?)</p>', content, re.S).group(1)
+    return [parse_qs(urlsplit(unescape(href)).query) for href in re.findall(r'href="([^"]*)"', paragraph)]
+
+
+def test_the_suggestion_link_replaces_the_query_and_keeps_the_filters(client, public_lesson):
+    content = client.get("/zoeken/", {"q": "samenwerkng", "type": "lesson", "page": "2"}).content.decode()
+    assert links(content, "suggestion") == [{"q": ["samenwerking"], "type": ["lesson"]}]
+
+
+def test_the_sort_link_replaces_the_sort(client, make_lesson):
+    make_lesson(title="Samenwerking een")
+    make_lesson(title="Samenwerking twee")
+    content = client.get("/zoeken/", {"q": "samenwerking", "sort": "relevance"}).content.decode()
+    assert links(content, "sort") == [{"q": ["samenwerking"], "sort": ["date"]}]
