@@ -301,7 +301,7 @@ def _without(query, *names):
 
 @staff_member_required
 def needs_attention(request):
-    """What coordinators should look at: items in review, overdue cards, untagged items."""
+    """What coordinators should look at: items in review, cards to check, untagged items."""
     today = timezone.localdate()
     sections = []
     for model in (Card, Lesson):
@@ -316,6 +316,9 @@ def needs_attention(request):
                 "in_review": list(items.filter(status=Status.REVIEW)),
                 "untagged": list(items.filter(tags__isnull=True).exclude(status=Status.ARCHIVED)),
                 "overdue": list(items.filter(review_due__lt=today).exclude(status=Status.ARCHIVED))
+                if model is Card
+                else [],
+                "awaiting_check": list(items.filter(awaiting_check=True).exclude(status=Status.ARCHIVED))
                 if model is Card
                 else [],
             }
