@@ -1,12 +1,10 @@
-import difflib
 import hashlib
 import json
-import re
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -26,6 +24,7 @@ from dealkennis.classification import (
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import fold
+from dealkennis.suggestions import SearchWord
 
 ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
 
@@ -405,82 +404,3 @@ class ContentVersion(models.Model):
     def bump(cls):
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
-
-
-# Words of the searched text, folded as `fold` does, that typo correction knows.
-WORD_PATTERN = r"[^\W\d_]{4,100}"
-# The same words collected in SQL from every visible item, for a bulk refill.
-# The pairs say which audiences see an item of each visibility: `visible_to`.
-FILL_SEARCH_WORDS_SQL = """
-INSERT INTO dealkennis_searchword (audience, word)
-SELECT DISTINCT seen.audience, words.word FROM (
-    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
-    FROM cards_card WHERE status = 'published'
-    UNION ALL
-    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
-    FROM lessons_lesson WHERE status = 'published'
-) AS words (visibility, word)
-JOIN (VALUES ('public', 'public'), ('public', 'internal'), ('internal', 'internal'))
-AS seen (visibility, audience) USING (visibility)
-WHERE length(words.word) BETWEEN 4 AND 100
-ON CONFLICT DO NOTHING
-"""
-
-
-class SearchWord(models.Model):
-    """The words of the items each audience may see: what its typos are corrected against.
-
-    Comparing a mistyped word with a few thousand distinct words is fast at any
-    corpus size, where comparing it with every item's text is not. A known word
-    gets no suggestion, so a word of an item a reader may not see must not be
-    known to that reader's audience (`audience`): it would show that the word
-    exists. Words are added as items are saved visible and kept when an item is
-    withdrawn (its readers saw them); `fill_from_items` rebuilds from scratch.
-    """
-
-    pk = models.CompositePrimaryKey("audience", "word")
-    audience = models.CharField(max_length=10)
-    word = models.CharField(max_length=100)
-
-    class Meta:
-        verbose_name = _("zoekwoord")
-        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="dealkennis_searchword_trgm")]
-
-    def __str__(self):
-        return self.word
-
-    @classmethod
-    def add_from(cls, audiences, *texts):
-        words = {word for text in texts for word in re.findall(WORD_PATTERN, fold(text))}
-        cls.objects.bulk_create(
-            [cls(audience=audience, word=word) for audience in audiences for word in sorted(words)],
-            ignore_conflicts=True,
-        )
-
-    @classmethod
-    def closest(cls, word, audience, threshold, candidates=20):
-        """The word known to `audience` most like `word`, or "" when `word` is known or nothing is alike.
-
-        Trigrams find the candidates (indexed); the edit-based ratio picks among
-        them, since trigrams weigh a swapped pair of letters too heavily.
-        """
-        with connection.cursor() as cursor:
-            # SET LOCAL: the looser threshold holds for this transaction only.
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
-            cursor.execute(
-                "SELECT word FROM dealkennis_searchword WHERE word %% %s AND audience = %s"
-                " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
-                [word, audience, word, candidates],
-            )
-            alike = [row[0] for row in cursor.fetchall()]
-        if not alike or word in alike:
-            return ""
-        return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
-
-    @classmethod
-    @transaction.atomic
-    def fill_from_items(cls):
-        """Rebuild every audience's words from the items it may see now."""
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM dealkennis_searchword")
-            cursor.execute(FILL_SEARCH_WORDS_SQL)

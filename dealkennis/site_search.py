@@ -30,7 +30,7 @@ from dealkennis import suggestions
 from dealkennis.api import classification_data, page_data
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
-from dealkennis.models import ContentVersion
+from dealkennis.models import ContentVersion, audience
 from dealkennis.search import SEARCH_CONFIG, fold
 from lessons.models import Lesson
 
@@ -205,7 +205,7 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
             matched, facets, found["widened"] = widened, widened_facets, True
             rank_query, held_words = any_word, words
     if tsquery is not None and facets["total"] < FEW_RESULTS and words:
-        corrected = suggestions.corrected(user, terms, words)
+        corrected = suggestions.corrected(audience(user), terms, words)
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
             corrected_matched = _matching(base, corrected_query)

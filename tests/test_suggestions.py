@@ -1,4 +1,4 @@
-""" "Bedoelde je …": a reader's suggestions come only from words that reader may see."""
+"""Typo suggestions ("Bedoelde je …") come only from words the reader may see."""
 
 import re
 from html import unescape
@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dealkennis.models import SearchWord
+from dealkennis.suggestions import SearchWord
 
 
 def suggestion(client, query):
