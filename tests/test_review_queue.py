@@ -10,6 +10,7 @@ from reversion.models import Version
 from cards.models import Card
 from dealkennis.roles import COORDINATOR, EDITOR
 from lessons.models import Lesson
+from lessons.resources import LessonResource
 from tests.test_coordinators import share_data, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,13 @@ def test_an_import_without_visibility_makes_internal_items(coordinator, programm
     }
     client.post("/admin/lessons/lesson/process_import/", confirm)
     assert Lesson.objects.get(slug="nieuwe-les").visibility == "internal"
+
+
+def test_an_imported_row_with_an_empty_visibility_is_internal(programme):
+    dataset = tablib.Dataset(
+        headers=["slug", "title", "summary", "programme", "status", "visibility", "source"]
+    )
+    dataset.append(["lege-cel", "Lege cel", "Samenvatting", programme.slug, "draft", "", "Bron"])
+    result = LessonResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Lesson.objects.get(slug="lege-cel").visibility == "internal"
