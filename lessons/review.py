@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from taggit.models import Tag
 
 from dealkennis.classification import Status
 from dealkennis.workflow import can_publish, check_change, stored_state
@@ -40,6 +41,13 @@ class ReviewForm(forms.ModelForm):
             "review_note": gettext_lazy("De inzender ziet dit bij Mijn inzendingen en in de e-mail."),
         }
         widgets = {"review_note": forms.Textarea(attrs={"rows": 4, "cols": 60})}
+
+    def clean_tags(self):
+        tags = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        if any(len(tag) > limit for tag in tags):
+            raise ValidationError(_("Een tag heeft hoogstens %(limit)s tekens.") % {"limit": limit})
+        return tags
 
 
 def _require_review_rights(user):

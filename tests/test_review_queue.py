@@ -156,6 +156,7 @@ def test_a_decision_made_meanwhile_by_someone_else_is_not_overwritten(coordinato
         {"review_note": "x" * 5000},
         {"review_note": "\x00"},
         {"tags": "\x00"},
+        {"tags": "x" * 300},
     ],
 )
 def test_bad_input_gets_a_dutch_message_never_a_server_error(coordinator, shared, fields):
@@ -171,6 +172,14 @@ def test_bad_input_gets_a_dutch_message_never_a_server_error(coordinator, shared
     )
     shared.refresh_from_db()
     assert shared.status == "review"
+
+
+@pytest.mark.parametrize("tags", ['"' * 3, ",,,", '"een, twee" drie', "ä" * 100])
+def test_odd_tag_input_never_breaks_the_page(coordinator, shared, tags):
+    client, _ = coordinator
+    client.raise_request_exception = False
+    response = review(client, shared, "save", tags=tags)
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize("path", ["/admin/beoordelen/0/", "/admin/beoordelen/99999999999999999999999/"])
