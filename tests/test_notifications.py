@@ -247,13 +247,28 @@ def test_a_failing_mail_server_does_not_break_the_save(
     assert "Could not mail ambtenaar@example.nl" in caplog.text
 
 
-def test_smtp_is_configured_from_the_environment_and_strictly():
-    env = {**PRODUCTION_ENV, "EMAIL_HOST": "smtp.example.nl", "EMAIL_PORT": "zeshonderd"}
-    result = _manage("check", **env)
-    assert result.returncode != 0 and "EMAIL_PORT" in result.stderr
-    result = _manage("check", **{**env, "EMAIL_PORT": "587"})
-    assert result.returncode != 0 and "DEFAULT_FROM_EMAIL is required" in result.stderr
-    good = {**env, "EMAIL_PORT": "587", "DEFAULT_FROM_EMAIL": "Dealkennis <dealkennis@example.nl>"}
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", **good)
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"EMAIL_HOST": "smtp.example.nl", "EMAIL_PORT": "zeshonderd"}, "EMAIL_PORT"),
+        ({"EMAIL_HOST": "smtp.example.nl"}, "DEFAULT_FROM_EMAIL is required"),
+        ({"EMAIL_PORT": "25"}, "EMAIL_PORT is set but EMAIL_HOST is not"),
+        ({"DEALKENNIS_SITE_URL": "dealkennis.example.nl"}, "DEALKENNIS_SITE_URL must start with https://"),
+    ],
+)
+def test_a_mail_setting_that_cannot_be_understood_stops_the_process(env, message):
+    result = _manage("check", **{**PRODUCTION_ENV, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_smtp_is_used_when_a_mail_server_is_configured():
+    env = {
+        **PRODUCTION_ENV,
+        "EMAIL_HOST": "smtp.example.nl",
+        "DEFAULT_FROM_EMAIL": "Dealkennis <dealkennis@example.nl>",
+    }
+    show = "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.SITE_URL)"
+    result = _manage("shell", "-c", show, **env)
     assert result.returncode == 0, result.stderr
-    assert "smtp.EmailBackend" in result.stdout
+    assert "smtp.EmailBackend https://dealkennis.example.nl" in result.stdout
