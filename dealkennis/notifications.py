@@ -52,7 +52,7 @@ def status_changed(model, pk, old_status):
 
 
 def send_status_mail(model, pk, old_status):
-    lesson = model.objects.select_related("contributor").filter(pk=pk).first()
+    lesson = model.objects.select_related("contributor").without_search_fields().filter(pk=pk).first()
     if lesson is None or lesson.contributor is None or not lesson.contributor.email:
         return
     if lesson.status == old_status:  # changed and changed back before the commit

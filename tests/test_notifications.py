@@ -215,6 +215,17 @@ def test_no_mail_without_a_change_of_status_or_without_a_contributor(
     assert received() == []
 
 
+def test_two_changes_in_one_transaction_send_one_mail_about_the_end_state(
+    received, shared, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for status in ("published", "draft"):
+            shared.status = status
+            shared.save()
+    [message] = received()
+    assert "teruggestuurd" in message["Subject"]
+
+
 def test_a_change_that_is_rolled_back_sends_nothing(received, shared, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         shared.status = "published"
