@@ -189,8 +189,9 @@ class KnowledgeItem(models.Model):
     tags = TaggableManager(_("tags"), blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Internal unless a coordinator makes an item public on purpose.
     visibility = models.CharField(
-        _("zichtbaarheid"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+        _("zichtbaarheid"), max_length=20, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     source = models.CharField(_("bron"), max_length=300, help_text=_("Waar komt deze kennis vandaan?"))
 

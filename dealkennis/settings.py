@@ -273,6 +273,47 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# E-mail (status changes to contributors). With EMAIL_HOST set, mail goes out
+# over SMTP; without it, it is written to the console, as in development.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "").strip()
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    if EMAIL_HOST_PASSWORD and not EMAIL_HOST_USER:
+        raise ImproperlyConfigured("EMAIL_HOST_PASSWORD is set but EMAIL_HOST_USER is not.")
+    if not os.environ.get("DEFAULT_FROM_EMAIL", "").strip():
+        raise ImproperlyConfigured("DEFAULT_FROM_EMAIL is required when EMAIL_HOST is set.")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    for _name in ("EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS"):
+        if os.environ.get(_name, "").strip():
+            raise ImproperlyConfigured(f"{_name} is set but EMAIL_HOST is not.")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "Dealkennis <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer must not hold a request for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+
+def _site_url() -> str:
+    url = os.environ.get("DEALKENNIS_SITE_URL", "").strip().rstrip("/")
+    if not url:
+        if DEBUG:
+            return "http://127.0.0.1:8000"
+        host = ALLOWED_HOSTS[0].lstrip(".")
+        if "*" in host:
+            raise ImproperlyConfigured("DEALKENNIS_SITE_URL is required when DJANGO_ALLOWED_HOSTS has '*'.")
+        return f"https://{host}"
+    if not url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"DEALKENNIS_SITE_URL must start with https://, not {url!r}.")
+    return url
+
+
+# Where links in e-mail point to (no request to take the address from there).
+SITE_URL = _site_url()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

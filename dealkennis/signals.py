@@ -1,10 +1,11 @@
 """Keep the copied names that feed the search vector in step with their sources."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
+from dealkennis import notifications
 from dealkennis.models import ContentVersion, Deal, KnowledgeItem, Programme
 
 
@@ -84,3 +85,8 @@ def connect_version_bumps():
     m2m_changed.connect(
         bump_content_version, sender=Card.lessons.through, dispatch_uid="version-card-lessons"
     )
+
+
+# A contributor hears of every status change of their lesson, whichever path made it.
+pre_save.connect(notifications.remember_stored_status, sender="lessons.Lesson", dispatch_uid="status-mail")
+post_save.connect(notifications.queue_status_mail, sender="lessons.Lesson", dispatch_uid="status-mail")

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from dealkennis import api, security, views
 from dealkennis.feeds import NewItemsFeed, ProgrammeFeed
 from dealkennis.sitemaps import SITEMAPS, robots_txt
+from lessons import review
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -48,6 +49,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/aandacht/", views.needs_attention, name="needs-attention"),
+    path("admin/beoordelen/", include(review.urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

@@ -36,6 +36,8 @@ class Lesson(KnowledgeItem):
         related_name="contributed_lessons",
         verbose_name=_("ingebracht door"),
     )
+    # Written in the review queue; the contributor reads it on "Mijn inzendingen".
+    review_note = models.TextField(_("opmerking voor de inzender"), blank=True, max_length=2000)
 
     search_vector = models.GeneratedField(
         expression=weighted_search_vector(

@@ -62,6 +62,9 @@ def share_lesson(request):
 @login_required
 def my_lessons(request):
     lessons = (
-        Lesson.objects.filter(contributor=request.user).select_related("programme").order_by("-created_at")
+        Lesson.objects.filter(contributor=request.user)
+        .select_related("programme")
+        .without_search_fields()
+        .order_by("-created_at")
     )
     return render(request, "lessons/my_lessons.html", {"lessons": lessons})
