@@ -242,13 +242,23 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
                     reversion.set_user(request.user)
                     reversion.set_comment(str(done_message))
             except ValidationError as refusal:
-                refused.append(f"{item}: {' '.join(refusal.messages)}")
+                refused.append(self.refusal_message(item, refusal))
                 continue
             moved += 1
         if moved:
             self.message_user(request, f"{done_message}: {moved}", messages.SUCCESS)
         for refusal in refused:
             self.message_user(request, refusal, messages.WARNING)
+
+    @staticmethod
+    def refusal_message(item, refusal):
+        if hasattr(refusal, "error_dict"):  # classification missing: name the fields
+            fields = ", ".join(str(item._meta.get_field(name).verbose_name) for name in refusal.error_dict)
+            return _("%(item)s: nog niet ingedeeld op %(fields)s. Vul dit in voordat je publiceert.") % {
+                "item": item,
+                "fields": fields,
+            }
+        return f"{item}: {' '.join(refusal.messages)}"
 
     @admin.action(description=_("Publiceren"), permissions=["publish"])
     def publish(self, request, queryset):
