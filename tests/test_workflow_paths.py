@@ -417,7 +417,7 @@ def walk_a_path(client, programme, path, old, new, classified):
     return old, response, row
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     role=st.sampled_from([EDITOR, COORDINATOR]),
     path=st.sampled_from(["form", "restore", "recover", *BULK_ACTIONS]),
@@ -432,8 +432,8 @@ def test_no_admin_path_lets_an_editor_publish_withdraw_archive_or_expose(
 ):
     if path in BULK_ACTIONS:
         new_status, change_visibility = BULK_ACTIONS[path], False
-    if "published" in (old_status, new_status) or path in ("restore", "recover"):
-        classified = True  # a published row is always classified (a database constraint)
+    if old_status == "published" or path in ("restore", "recover"):
+        classified = True  # a published row (or version) is always classified: a database constraint
     old = (old_status, old_visibility)
     new = (new_status, flip(old_visibility) if change_visibility else old_visibility)
     with transaction.atomic():
@@ -453,9 +453,9 @@ def test_no_admin_path_lets_an_editor_publish_withdraw_archive_or_expose(
     else:
         assert after == before, (role, path, before, new, after)
         assert not saved
-    if role == EDITOR:
-        old_status = before[0] if before else None
-        new_status = after[0] if after else None
-        assert new_status != "published" or old_status == "published"
-        assert old_status not in ("published", "archived") or new_status == old_status
+    if role == EDITOR:  # the safety property itself, whatever the oracle above says
+        status_before = before[0] if before else None
+        status_after = after[0] if after else None
+        assert status_after != "published" or status_before == "published"
+        assert status_before not in ("published", "archived") or status_after == status_before
         assert not (before and before == ("published", "internal") and after == ("published", "public"))
