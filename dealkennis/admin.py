@@ -1,8 +1,12 @@
+from contextlib import contextmanager
+
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +14,11 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from dealkennis.classification import Status
 from dealkennis.models import Deal, Programme
-from dealkennis.workflow import can_publish, check_transition
+from dealkennis.workflow import can_publish, check_change, stored_state
 
 admin.site.site_header = _("Dealkennis beheer")
 admin.site.site_title = _("Dealkennis beheer")
@@ -44,17 +49,25 @@ class DealAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ConcurrentEditForm(forms.ModelForm):
-    """Refuses to save over changes someone else made after this form was opened.
+class KnowledgeItemForm(forms.ModelForm):
+    """The admin form of cards and lessons: it saves only what the workflow allows.
 
-    Optimistic locking on `updated_at`: two coordinators editing one lesson
-    never silently overwrite each other; the second is told and keeps the form.
+    Both of its checks read the item's row locked (the admin saves inside one
+    transaction), so of two saves racing on one item the second waits for the
+    first and is then checked against what the first wrote.
     """
 
+    # Optimistic locking on `updated_at`: two people editing one item never
+    # silently overwrite each other; the second is told and keeps the form.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Restoring an earlier version first writes that version back, so the
-    # stored timestamp always differs there; the restore is the edit.
-    check_conflicts = True
+    # Set by the admin for each request (see KnowledgeItemAdmin.get_form).
+    user = None
+    # A history restore or recover has written the old version back before the
+    # form is checked; `restored_over` is the row as it was before that (None
+    # when there was none). The restore itself is the edit, so there is no
+    # stale form to detect.
+    restoring = False
+    restored_over = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,23 +76,40 @@ class ConcurrentEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and self.check_conflicts:
-            current = (
-                type(self.instance)
-                .objects.filter(pk=self.instance.pk)
-                .values_list("updated_at", flat=True)
-                .first()
-            )
-            if current is not None and cleaned.get("loaded_version") != current.isoformat():
-                raise forms.ValidationError(
-                    _(
-                        "Iemand anders heeft dit item gewijzigd nadat jij het opende. Jouw wijzigingen "
-                        "zijn niet opgeslagen; open het item opnieuw in een ander tabblad, vergelijk en "
-                        "neem je wijzigingen daar over."
-                    ),
-                    code="conflict",
-                )
+        if self.restoring:
+            self.before = self.restored_over
+        else:
+            self.before = stored_state(self.instance, lock=True)
+            if self.before is not None:
+                self.refuse_stale_form(cleaned)
         return cleaned
+
+    def refuse_stale_form(self, cleaned):
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        if cleaned.get("loaded_version") != current[0].isoformat():
+            raise forms.ValidationError(
+                _(
+                    "Iemand anders heeft dit item gewijzigd nadat jij het opende. Jouw wijzigingen "
+                    "zijn niet opgeslagen; open het item opnieuw in een ander tabblad, vergelijk en "
+                    "neem je wijzigingen daar over."
+                ),
+                code="conflict",
+            )
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the submitted values
+        if self.errors:
+            return
+        try:
+            check_change(self.user, self.instance, self.before)
+        except ValidationError as refusal:
+            self.add_error(None if hasattr(refusal, "error_dict") else self.refused_field(), refusal)
+
+    def refused_field(self):
+        """The field a refusal is about: the status if it changed, else the visibility."""
+        status_changed = self.before is None or self.before.status != self.instance.status
+        field = "status" if status_changed else "visibility"
+        return field if field in self.fields else None
 
 
 class LimitedImportForm(ImportForm):
@@ -120,7 +150,7 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
     date_hierarchy = "updated_at"
     actions = ["publish", "send_back_to_draft", "archive"]
     formats = [CSV, XLSX, JSON]
-    form = ConcurrentEditForm
+    form = KnowledgeItemForm
     import_form_class = LimitedImportForm
     classification_fieldset = (
         _("Classificatie"),
@@ -148,28 +178,46 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
         )
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        request.restoring_version = True
-        return super().revision_view(request, object_id, version_id, extra_context)
+        version = get_object_or_404(self.versions(), pk=version_id)
+        with self.restoring(request, version):
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(self.versions(), pk=version_id)
+        with self.restoring(request, version):
+            return super().recover_view(request, version_id, extra_context)
+
+    def versions(self):
+        return Version.objects.get_for_model(self.model)
+
+    @contextmanager
+    def restoring(self, request, version):
+        """Keep the row that a history restore or recover writes over, locked till the end.
+
+        django-reversion writes the old version back before the form is shown
+        or checked, so the workflow must compare with the row as it was before.
+        """
+        with transaction.atomic():
+            request.restored_over = stored_state(
+                self.model(pk=version.object_id), lock=request.method == "POST"
+            )
+            yield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.check_conflicts = not getattr(request, "restoring_version", False)
+        form.user = request.user
+        form.restoring = hasattr(request, "restored_over")
+        if form.restoring:
+            form.restored_over = request.restored_over
         if not can_publish(request.user, self.model) and "status" in form.base_fields:
-            # Editors see only the statuses they may choose.
-            field = form.base_fields["status"]
+            # Editors see only the statuses they may choose, given the stored row.
+            before = form.restored_over if form.restoring else obj and stored_state(obj)
             allowed = {Status.DRAFT, Status.REVIEW}
-            if obj is not None:
-                allowed.add(Status(obj.status))
+            if before is not None:
+                allowed.add(Status(before.status))
+            field = form.base_fields["status"]
             field.choices = [(value, label) for value, label in field.choices if value in allowed]
         return form
-
-    def save_model(self, request, obj, form, change):
-        old_status = form.initial.get("status", Status.DRAFT) if change else Status.DRAFT
-        try:
-            check_transition(request.user, obj, old_status, obj.status)
-        except ValidationError as error:
-            raise PermissionDenied(error.messages[0]) from error
-        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_search_fields()
@@ -181,20 +229,36 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
         moved, refused = 0, []
         for item in queryset:
             try:
-                check_transition(request.user, item, item.status, new_status)
-            except (ValidationError, PermissionDenied) as error:
-                refused.append(f"{item}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+                with transaction.atomic(), reversion.create_revision():
+                    before = stored_state(item, lock=True)  # waits for a save in progress
+                    if before is None:
+                        continue  # deleted meanwhile
+                    item.refresh_from_db()
+                    if item.status == new_status:
+                        continue
+                    item.status = new_status
+                    check_change(request.user, item, before)
+                    item.save()
+                    reversion.set_user(request.user)
+                    reversion.set_comment(str(done_message))
+            except ValidationError as refusal:
+                refused.append(self.refusal_message(item, refusal))
                 continue
-            with reversion.create_revision():
-                item.status = new_status
-                item.save()
-                reversion.set_user(request.user)
-                reversion.set_comment(str(done_message))
             moved += 1
         if moved:
             self.message_user(request, f"{done_message}: {moved}", messages.SUCCESS)
         for refusal in refused:
             self.message_user(request, refusal, messages.WARNING)
+
+    @staticmethod
+    def refusal_message(item, refusal):
+        if hasattr(refusal, "error_dict"):  # classification missing: name the fields
+            fields = ", ".join(str(item._meta.get_field(name).verbose_name) for name in refusal.error_dict)
+            return _("%(item)s: nog niet ingedeeld op %(fields)s. Vul dit in voordat je publiceert.") % {
+                "item": item,
+                "fields": fields,
+            }
+        return f"{item}: {' '.join(refusal.messages)}"
 
     @admin.action(description=_("Publiceren"), permissions=["publish"])
     def publish(self, request, queryset):

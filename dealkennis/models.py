@@ -302,7 +302,8 @@ class KnowledgeItem(models.Model):
 
     @property
     def order_question(self):
-        return ORDER_QUESTIONS[Order(self.order)]
+        """The key question of the order; "" while the order is not chosen (a shared lesson)."""
+        return ORDER_QUESTIONS[Order(self.order)] if self.order else ""
 
     @property
     def is_visible_to_public(self):

@@ -5,6 +5,10 @@ Every path that writes them (the admin form, bulk actions, import, history
 restore, recover, the review queue) asks `check_change` before it saves,
 comparing the item as it is about to be saved with the row as the database
 holds it now (`stored_state`), never with what a form or file claims it was.
+A history restore or recover writes the old version back before its form is
+checked, so the admin reads the row just before that. Paths that save inside
+a transaction read the row with `lock=True`, so two saves of one item cannot
+both pass the check on the same old row.
 """
 
 from typing import NamedTuple
@@ -103,13 +107,3 @@ def check_change(user, item, before):
             raise ValidationError(
                 {field: ValidationError(message, code="incomplete") for field, message in problems.items()}
             )
-
-
-def check_transition(user, item, old_status, new_status):
-    """`check_change` for a status change alone (visibility unchanged); `item` is left as it was."""
-    current = item.status
-    item.status = new_status
-    try:
-        check_change(user, item, Stored(old_status, item.visibility))
-    finally:
-        item.status = current
