@@ -15,8 +15,10 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.managers import TaggableManager
 
 from dealkennis.classification import Status
+from dealkennis.forms import BoundedTagField
 from dealkennis.models import Deal, Programme
 from dealkennis.workflow import can_publish, check_change, stored_state
 
@@ -151,6 +153,7 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
     actions = ["publish", "send_back_to_draft", "archive"]
     formats = [CSV, XLSX, JSON]
     form = KnowledgeItemForm
+    formfield_overrides = {TaggableManager: {"form_class": BoundedTagField}}
     import_form_class = LimitedImportForm
     classification_fieldset = (
         _("Classificatie"),

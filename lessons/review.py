@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from taggit.models import Tag
 
 from dealkennis.classification import Status
+from dealkennis.forms import BoundedTagField
 from dealkennis.workflow import can_publish, check_change, stored_state
 from lessons.models import Lesson
 
@@ -37,17 +37,11 @@ class ReviewForm(forms.ModelForm):
     class Meta:
         model = Lesson
         fields = ["stream", "mode", "order", "level", "visibility", "tags", "review_note"]
+        field_classes = {"tags": BoundedTagField}
         help_texts = {
             "review_note": gettext_lazy("De inzender ziet dit bij Mijn inzendingen en in de e-mail."),
         }
         widgets = {"review_note": forms.Textarea(attrs={"rows": 4, "cols": 60})}
-
-    def clean_tags(self):
-        tags = self.cleaned_data["tags"]
-        limit = Tag._meta.get_field("name").max_length
-        if any(len(tag) > limit for tag in tags):
-            raise ValidationError(_("Een tag heeft hoogstens %(limit)s tekens.") % {"limit": limit})
-        return tags
 
 
 def _require_review_rights(user):

@@ -13,6 +13,7 @@ import reversion
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, connections, transaction
 from django.db.models.signals import post_save
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
@@ -459,3 +460,13 @@ def test_no_admin_path_lets_an_editor_publish_withdraw_archive_or_expose(
         assert status_after != "published" or status_before == "published"
         assert status_before not in ("published", "archived") or status_after == status_before
         assert not (before and before == ("published", "internal") and after == ("published", "public"))
+
+
+def test_a_tag_longer_than_the_tag_table_holds_is_a_form_error(make_lesson):
+    client, _ = staff_client(COORDINATOR, "coordinator-tags")
+    lesson = make_lesson(status="draft")
+    url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    response = client.post(url, admin_form(lesson, tags="x" * 101))
+    assert response.status_code == 200
+    assert "hoogstens 100 tekens" in response.content.decode()
+    assert list(lesson.tags.all()) == []
