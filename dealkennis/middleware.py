@@ -1,6 +1,10 @@
+from http.client import responses
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -24,3 +28,42 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def api_error_messages():
+    return {
+        400: _("Dit verzoek kan de API niet lezen."),
+        403: _("Dit mag je niet opvragen."),
+        404: _("Deze API-URL bestaat niet."),
+        405: _("De API is alleen te lezen: gebruik GET (of HEAD)."),
+        500: _("Er ging iets mis op de server. Probeer het later nog eens."),
+        503: _("De database is even niet beschikbaar. Probeer het over een halve minuut opnieuw."),
+    }
+
+
+class ApiErrorMiddleware:
+    """Every error under /api/ answered as JSON, {"error": "..."}, with its own status.
+
+    Whatever made it: the URL resolver (404), the method check (405), a CSRF
+    or permission refusal (403), the error handlers (500, 503). An API client
+    should never have to read an HTML page. Allow and Retry-After are kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not request.path_info.startswith("/api/")
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        status = response.status_code
+        message = api_error_messages().get(status) or responses.get(status, "Error")
+        error = JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+        for header in ("Allow", "Retry-After"):
+            if header in response:
+                error[header] = response[header]
+        return error
