@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+import tablib
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models.sql import Query
@@ -13,9 +14,12 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from dealkennis.roles import COORDINATOR
 from dealkennis.search import MAX_QUERY_TERMS, MAX_TEXT_LENGTH, MAX_TOTAL_TEXT_LENGTH
 from dealkennis.site_search import PrefixSearchQuery, clean_query
 from lessons.models import Lesson
+from lessons.resources import LessonResource
+from tests.test_coordinators import admin_form, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +71,9 @@ def test_a_query_with_a_negated_word_still_excludes_it(client, make_card, path):
     response = client.get(path, {"q": "samenwerking --juristen"})
 
     assert response.status_code == 200
-    assert "gemeenten" in response.content.decode()
-    assert "juristen</" not in response.content.decode().replace("<mark>", "").replace("</mark>", "")
+    text = response.content.decode().replace("<mark>", "").replace("</mark>", "")
+    assert "met gemeenten" in text
+    assert "met juristen" not in text
 
 
 def test_a_query_of_many_words_is_cut_to_the_first_ones_with_a_notice(client, some_cards):
@@ -309,3 +314,41 @@ def test_the_largest_allowed_text_fits_the_search_index(make_lesson):
     with connection.cursor() as cursor:
         cursor.execute("SELECT length(search_vector) FROM lessons_lesson WHERE id = %s", [lesson.pk])
         assert cursor.fetchone()[0] > 10_000
+
+
+def test_the_admin_refuses_text_too_large_to_index(make_lesson):
+    lesson = make_lesson(status="draft")
+    client, _user = staff_client(COORDINATOR, "coordinator")
+    client.raise_request_exception = False
+
+    response = client.post(
+        f"/admin/lessons/lesson/{lesson.pk}/change/",
+        admin_form(lesson, body=_distinct_words(MAX_TEXT_LENGTH + 100)),
+    )
+
+    assert response.status_code == 200
+    assert "Deze tekst is te lang" in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.body == "Wat er gebeurde."
+
+
+def test_an_import_refuses_text_too_large_to_index(programme):
+    dataset = tablib.Dataset(headers=["slug", "title", "summary", "body", "programme", "status", "source"])
+    dataset.append(
+        [
+            "grote-les",
+            "Grote les",
+            "Kort.",
+            _distinct_words(MAX_TEXT_LENGTH + 100),
+            programme.slug,
+            "draft",
+            "x",
+        ]
+    )
+
+    result = LessonResource().import_data(dataset, dry_run=False, use_transactions=True)
+
+    assert result.has_validation_errors()
+    messages = " ".join(m for row in result.invalid_rows for ms in row.error_dict.values() for m in ms)
+    assert "Deze tekst is te lang" in messages
+    assert not Lesson.objects.exists()
