@@ -1,7 +1,7 @@
+import json
 from http.client import responses
 
 from django.conf import settings
-from django.http import JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -46,7 +46,8 @@ class ApiErrorMiddleware:
 
     Whatever made it: the URL resolver (404), the method check (405), a CSRF
     or permission refusal (403), the error handlers (500, 503). An API client
-    should never have to read an HTML page. Allow and Retry-After are kept.
+    should never have to read an HTML page. Only the body changes: headers
+    such as Allow, Retry-After and Vary stay as they were.
     """
 
     def __init__(self, get_response):
@@ -57,13 +58,13 @@ class ApiErrorMiddleware:
         if (
             not request.path_info.startswith("/api/")
             or response.status_code < 400
+            or response.streaming
             or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
-        status = response.status_code
-        message = api_error_messages().get(status) or responses.get(status, "Error")
-        error = JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
-        for header in ("Allow", "Retry-After"):
-            if header in response:
-                error[header] = response[header]
-        return error
+        message = api_error_messages().get(response.status_code) or responses.get(response.status_code, "")
+        response.content = json.dumps({"error": str(message)}, ensure_ascii=False)
+        response["Content-Type"] = "application/json"
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response

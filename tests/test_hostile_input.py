@@ -148,6 +148,13 @@ def test_an_unknown_api_url_is_a_json_404(client, path):
     assert response.json() == {"error": "Deze API-URL bestaat niet."}
 
 
+def test_an_api_error_speaks_the_chosen_language_and_varies_by_cookie(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/api/bestaat-niet/")
+    assert response.json() == {"error": "This API URL does not exist."}
+    assert "Cookie" in response["Vary"]
+
+
 API_URLS = [
     "/api/kaarten/",
     "/api/kaarten/een-kaart/",
