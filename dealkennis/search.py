@@ -93,7 +93,7 @@ def _query_character(char):
     lone surrogates) separates words, which is all PostgreSQL's parser makes of
     it; quote marks that would break the tsquery text go as well.
     """
-    if unicodedata.category(char)[0] in "LMN" or char == '"':
+    if unicodedata.category(char)[0] in "LMN" or char == QUOTE:
         return char
     if char.isascii() and char.isprintable() and char not in SKIPPED_OPERATORS and char not in "'\\ ":
         return char
