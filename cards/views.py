@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from cards.models import Card
 from dealkennis.filters import ItemFilters
 from dealkennis.models import ContentVersion, Programme
-from dealkennis.site_search import PrefixSearchQuery, clean_query, without_question_words
+from dealkennis.search import clean_query
+from dealkennis.site_search import PrefixSearchQuery, without_question_words
 from dealkennis.views import detail_context, item_list
 from lessons.models import Lesson
 

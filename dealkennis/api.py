@@ -7,11 +7,13 @@ items it returns. The document describing it lives in dealkennis/openapi.py.
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from cards.models import Card
@@ -25,12 +27,28 @@ from lessons.models import Lesson
 API_NAMES = {"card": "api-card", "lesson": "api-lesson"}
 
 
+def read_only(view):
+    """GET and HEAD only; any other method is a 405, never a CSRF 403.
+
+    Nothing in the API changes state, so it needs no CSRF token: without the
+    check, QUERY, POST and the like get the 405 (with Allow) that says what
+    the URL does accept, signed in or not.
+    """
+    return csrf_exempt(require_safe(view))
+
+
 def _json(data, status=200):
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _not_found(message):
     return _json({"error": message}, status=404)
+
+
+def _by_slug(queryset, slug):
+    """The object with this slug, or None. A slug that cannot exist (NUL bytes,
+    spaces, ...) is not looked up: PostgreSQL refuses some of them outright."""
+    return queryset.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
 
 
 def _ref(obj):
@@ -140,45 +158,43 @@ def _item_list(request, model):
     )
 
 
-@require_safe
+@read_only
 def card_list(request):
     return _item_list(request, Card)
 
 
-@require_safe
+@read_only
 def lesson_list(request):
     return _item_list(request, Lesson)
 
 
-@require_safe
+@read_only
 def card_detail(request, slug):
     visible_lessons = Lesson.objects.visible_to(request.user).only("slug").order_by("title")
-    card = (
+    cards = (
         Card.objects.visible_to(request.user)
         .for_listing()
         .prefetch_related("tags")
         .prefetch_related(Prefetch("lessons", queryset=visible_lessons))
-        .filter(slug=slug)
-        .first()
     )
+    card = _by_slug(cards, slug)
     if card is None:
-        return _not_found(_("Er is geen inspiratiekaart “%(slug)s”.") % {"slug": slug})
+        return _not_found(_("Er is geen inspiratiekaart “%(slug)s”.") % {"slug": slug[:100]})
     return _json(card_details(request, card))
 
 
-@require_safe
+@read_only
 def lesson_detail(request, slug):
     visible_cards = Card.objects.visible_to(request.user).only("slug").order_by("title")
-    lesson = (
+    lessons = (
         Lesson.objects.visible_to(request.user)
         .for_listing()
         .prefetch_related("tags")
         .prefetch_related(Prefetch("cards", queryset=visible_cards))
-        .filter(slug=slug)
-        .first()
     )
+    lesson = _by_slug(lessons, slug)
     if lesson is None:
-        return _not_found(_("Er is geen les “%(slug)s”.") % {"slug": slug})
+        return _not_found(_("Er is geen les “%(slug)s”.") % {"slug": slug[:100]})
     return _json(lesson_details(request, lesson))
 
 
@@ -229,20 +245,20 @@ def programme_data(request, programme):
     }
 
 
-@require_safe
+@read_only
 def programme_list(request):
     programmes = _programmes(request.user)
     return _json({"results": [programme_data(request, programme) for programme in programmes]})
 
 
-@require_safe
+@read_only
 def programme_detail(request, slug):
-    programme = _programmes(request.user).filter(slug=slug).first()
+    programme = _by_slug(_programmes(request.user), slug)
     if programme is None:
-        return _not_found(_("Er is geen programma “%(slug)s”.") % {"slug": slug})
+        return _not_found(_("Er is geen programma “%(slug)s”.") % {"slug": slug[:100]})
     return _json(programme_data(request, programme))
 
 
-@require_safe
+@read_only
 def openapi_document(request):
     return _json(openapi.document(request))

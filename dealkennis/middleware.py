@@ -1,6 +1,10 @@
+import json
+from http.client import responses
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -23,4 +27,44 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+def api_error_messages():
+    return {
+        400: _("Dit verzoek kan de API niet lezen."),
+        403: _("Dit mag je niet opvragen."),
+        404: _("Deze API-URL bestaat niet."),
+        405: _("De API is alleen te lezen: gebruik GET (of HEAD)."),
+        500: _("Er ging iets mis op de server. Probeer het later nog eens."),
+        503: _("De database is even niet beschikbaar. Probeer het over een halve minuut opnieuw."),
+    }
+
+
+class ApiErrorMiddleware:
+    """Every error under /api/ answered as JSON, {"error": "..."}, with its own status.
+
+    Whatever made it: the URL resolver (404), the method check (405), a CSRF
+    or permission refusal (403), the error handlers (500, 503). An API client
+    should never have to read an HTML page. Only the body changes: headers
+    such as Allow, Retry-After and Vary stay as they were.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not request.path_info.startswith("/api/")
+            or response.status_code < 400
+            or response.streaming
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        message = api_error_messages().get(response.status_code) or responses.get(response.status_code, "")
+        response.content = json.dumps({"error": str(message)}, ensure_ascii=False)
+        response["Content-Type"] = "application/json"
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         return response

@@ -23,7 +23,7 @@ from dealkennis.classification import (
     Visibility,
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
-from dealkennis.search import fold
+from dealkennis.search import fold, text_size_errors
 from dealkennis.suggestions import SearchWord
 
 ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
@@ -262,6 +262,8 @@ class KnowledgeItem(models.Model):
 
     def clean(self):
         super().clean()
+        if too_long := text_size_errors(self):
+            raise ValidationError(too_long)
         only_markup = {
             field: _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
             for field in self.plain_text_fields

@@ -209,15 +209,28 @@ def _query(name, schema, description):
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+def _known_or_ignored(known):
+    """Any string is accepted: a known value is used, any other is ignored and reported in "notices"."""
+    return {"anyOf": [known, STRING]}
+
+
 def _filter_parameters():
     return [
         _query("programme", STRING, _("Slug van een programma.")),
         *(
-            _query(name, _code_schema(name), _("Code uit het vaste vocabulaire; zie de enum."))
+            _query(
+                name,
+                _known_or_ignored(_code_schema(name)),
+                _("Code uit het vaste vocabulaire (zie de enum); een andere waarde wordt genegeerd."),
+            )
             for name in VOCABULARIES
         ),
         _query("tag", STRING, _("Naam van een tag (hoofdletters maken niet uit).")),
-        _query("page", {"type": "integer", "minimum": 1}, _("Paginanummer.")),
+        _query(
+            "page",
+            _known_or_ignored({"type": "integer", "minimum": 1}),
+            _("Paginanummer; bij een nummer dat niet bestaat komt de dichtstbijzijnde pagina."),
+        ),
     ]
 
 
@@ -237,7 +250,13 @@ def _operation(operation_id, summary, schema_name, parameters=(), not_found=None
         "operationId": operation_id,
         "summary": summary,
         "parameters": list(parameters),
-        "responses": {"200": _ok(schema_name, _("Gelukt."))},
+        "responses": {
+            "200": _ok(schema_name, _("Gelukt.")),
+            "503": {
+                "description": _("De database is even niet bereikbaar; probeer het later opnieuw."),
+                "content": _json_content("Error"),
+            },
+        },
     }
     if not_found:
         operation["responses"]["404"] = {"description": not_found, "content": _json_content("Error")}
@@ -302,13 +321,16 @@ def document(request):
                             _query("q", STRING, _("Zoekvraag (websearch-syntaxis).")),
                             _query(
                                 "type",
-                                {"type": "string", "enum": ["card", "lesson"]},
-                                _("Alleen kaarten of alleen lessen."),
+                                _known_or_ignored({"type": "string", "enum": ["card", "lesson"]}),
+                                _("Alleen kaarten of alleen lessen; een andere waarde wordt genegeerd."),
                             ),
                             _query(
                                 "sort",
-                                {"type": "string", "enum": ["relevance", "date"], "default": "relevance"},
-                                _("Volgorde."),
+                                {
+                                    **_known_or_ignored({"type": "string", "enum": ["relevance", "date"]}),
+                                    "default": "relevance",
+                                },
+                                _("Volgorde; bij een andere waarde is het relevance."),
                             ),
                             *_filter_parameters(),
                         ],

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "dealkennis.security.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dealkennis.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dealkennis.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

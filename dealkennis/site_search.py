@@ -5,7 +5,6 @@ vectors (GIN-indexed); headlines are computed only for the page shown.
 """
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,11 +30,10 @@ from dealkennis.api import classification_data, page_data
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
 from dealkennis.models import ContentVersion, audience
-from dealkennis.search import SEARCH_CONFIG, fold
+from dealkennis.search import SEARCH_CONFIG, clean_query, fold
 from lessons.models import Lesson
 
 MODELS = {"card": Card, "lesson": Lesson}
-MAX_QUERY_LENGTH = 200
 # Below this many full-text hits the typo fallback is consulted for a suggestion.
 FEW_RESULTS = 3
 TAG_FACET_SIZE = 15
@@ -98,21 +96,6 @@ class SearchOutcome:
     @property
     def is_browse(self):
         return not self.query and not self.filters.active and not self.kind
-
-
-def clean_query(raw: str) -> tuple[str, list[str]]:
-    notices = []
-    # Control characters (NUL among them) and quote marks that would break
-    # the tsquery text are dropped; everything else is left to websearch syntax.
-    text = "".join(" " if unicodedata.category(char)[0] == "C" or char in "'\\’‘" else char for char in raw)
-    text = " ".join(text.split())
-    if len(text) > MAX_QUERY_LENGTH:
-        text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0] or text[:MAX_QUERY_LENGTH]
-        notices.append(
-            _("Je zoekvraag was erg lang en is ingekort tot de eerste %(n)s tekens.")
-            % {"n": MAX_QUERY_LENGTH}
-        )
-    return text, notices
 
 
 # Words people type in questions that PostgreSQL's Dutch stop list keeps, and
