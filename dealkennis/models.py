@@ -25,6 +25,7 @@ from dealkennis.classification import (
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import fold, text_size_errors
 from dealkennis.suggestions import SearchWord
+from dealkennis.workflow import publication_problems
 
 ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
 
@@ -264,21 +265,10 @@ class KnowledgeItem(models.Model):
         super().clean()
         if too_long := text_size_errors(self):
             raise ValidationError(too_long)
-        only_markup = {
-            field: _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
-            for field in self.plain_text_fields
-            if (getattr(self, field) or "").strip() and not plain_text(getattr(self, field)).strip()
-        }
-        if only_markup:
+        if only_markup := only_markup_errors(self):
             raise ValidationError(only_markup)
-        if self.status == Status.PUBLISHED:
-            missing = {
-                field: _("Vul dit in voordat je publiceert.")
-                for field in CLASSIFICATION_FIELDS
-                if not getattr(self, field)
-            }
-            if missing:
-                raise ValidationError(missing)
+        if self.status == Status.PUBLISHED and (missing := publication_problems(self)):
+            raise ValidationError(missing)
         if self.deal_id and self.programme_id and self.deal.programme_id != self.programme_id:
             raise ValidationError(
                 {"deal": _("Deze deal hoort bij een ander programma dan het gekozen programma.")}

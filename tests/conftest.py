@@ -2,12 +2,16 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from django.test import Client
 
 from cards.models import Card
 from dealkennis.demo_content import load_demo_content
 from dealkennis.models import Deal, Programme, clear_caches
+from dealkennis.roles import ROLE_PERMISSIONS, codenames
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)
@@ -25,6 +29,33 @@ def empty_cache():
     clear_caches()
     yield
     clear_caches()
+
+
+def ensure_roles():
+    """The two roles, as their data migration creates them.
+
+    The flush after a transactional test (live servers, threads) empties every
+    table; its post_migrate signal recreates the permissions, not the groups.
+    """
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() == len(ROLE_PERMISSIONS):
+        return
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for model_label, actions in grants.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=model_label.split(".")[0],
+                    codename__in=codenames(model_label, actions),
+                )
+            )
+
+
+@receiver(post_migrate, dispatch_uid="tests-roles-after-flush")
+def roles_survive_flushes(sender, **kwargs):
+    # Sent for each app after a flush too; the last app comes after every
+    # app's permissions were recreated.
+    if sender.label == "lessons":
+        ensure_roles()
 
 
 @pytest.fixture

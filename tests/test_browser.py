@@ -38,9 +38,8 @@ import pytest
 import reversion
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.contrib.auth.models import Group
+from django.db import connection, connections
 from django.test.utils import modify_settings, override_settings
 from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
@@ -48,8 +47,9 @@ from playwright.sync_api import expect, sync_playwright
 from cards.models import Card
 from dealkennis.demo_content import database_is_empty, load_demo_content
 from dealkennis.models import Programme
-from dealkennis.roles import COORDINATOR, ROLE_PERMISSIONS, codenames
+from dealkennis.roles import COORDINATOR
 from lessons.models import Lesson
+from tests.conftest import ensure_roles
 
 pytestmark = pytest.mark.browser
 
@@ -126,29 +126,8 @@ class SiteData:
     submission_title: str
 
 
-def _ensure_roles():
-    """The two roles, as their data migration creates them.
-
-    A transactional test that ran earlier in the session (their flush empties
-    every table, tests/test_bench.py has one) takes them away; the flush
-    recreates the permissions, not the groups.
-    """
-    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() == len(ROLE_PERMISSIONS):
-        return
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    for role, grants in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for model_label, actions in grants.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=model_label.split(".")[0],
-                    codename__in=codenames(model_label, actions),
-                )
-            )
-
-
 def _load_site_data():
-    _ensure_roles()
+    ensure_roles()
     load_demo_content()
     user_model = get_user_model()
     member = user_model.objects.create_user(MEMBER[0], "ambtenaar@example.nl", MEMBER[1])

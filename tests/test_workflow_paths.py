@@ -10,7 +10,6 @@ import time
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group, Permission
 from django.db import connection, connections, transaction
 from django.db.models.signals import post_save
 from django.urls import reverse
@@ -18,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
-from dealkennis.roles import COORDINATOR, EDITOR, ROLE_PERMISSIONS, codenames
+from dealkennis.roles import COORDINATOR, EDITOR
 from lessons.models import Lesson
 from tests.test_coordinators import admin_form, staff_client
 
@@ -248,26 +247,7 @@ def test_a_refused_change_keeps_the_form_and_writes_nothing(editor_client, make_
 # Two saves racing on one item.
 
 
-@pytest.fixture
-def roles_back_after_the_flush(django_db_blocker):
-    """Requested before `transactional_db`, so this runs after its flush, which
-    empties every table: the roles a data migration made are put back."""
-    yield
-    with django_db_blocker.unblock():
-        for role, grants in ROLE_PERMISSIONS.items():
-            group, _ = Group.objects.get_or_create(name=role)
-            for model_label, actions in grants.items():
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=model_label.split(".")[0],
-                        codename__in=codenames(model_label, actions),
-                    )
-                )
-
-
-def test_the_second_of_two_simultaneous_saves_is_refused(
-    roles_back_after_the_flush, transactional_db, programme
-):
+def test_the_second_of_two_simultaneous_saves_is_refused(transactional_db, programme):
     """Two coordinators save the same form at the same moment, on two connections.
 
     The first save stops just before it commits until the second request is
