@@ -30,7 +30,7 @@ class LessonAdmin(KnowledgeItemAdmin):
         KnowledgeItemAdmin.classification_fieldset,
         (
             KnowledgeItemAdmin.publication_fieldset[0],
-            {"fields": [("status", "visibility"), ("source_kind", "source"), "contributor"]},
+            {"fields": [("status", "visibility"), ("source_kind", "source"), "contributor", "review_note"]},
         ),
     ]
     raw_id_fields = ["contributor"]

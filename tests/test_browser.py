@@ -650,6 +650,8 @@ ADMIN_PAGES = {
     "lesson form": lambda site: f"/admin/lessons/lesson/{site.submission_pk}/change/",
     "lesson history": lambda site: f"/admin/lessons/lesson/{site.submission_pk}/history/",
     "needs attention": lambda site: "/admin/aandacht/",
+    "review queue": lambda site: "/admin/beoordelen/",
+    "review lesson": lambda site: f"/admin/beoordelen/{site.submission_pk}/",
     "import": lambda site: "/admin/lessons/lesson/import/",
 }
 

@@ -60,6 +60,7 @@ def admin_form(lesson, **changes):
         "source_kind": lesson.source_kind,
         "source": lesson.source,
         "contributor": "",
+        "review_note": lesson.review_note,
         "loaded_version": lesson.updated_at.isoformat(),
     }
     data.update(changes)

@@ -231,6 +231,18 @@ def test_contributor_sees_status_and_note_on_my_lessons(member_client, shared, c
     assert "Niet voor jou." not in content
 
 
+def test_a_note_written_in_the_admin_form_reaches_my_lessons(member_client, shared, coordinator):
+    from tests.test_coordinators import admin_form
+
+    client, _ = coordinator
+    url = f"/admin/lessons/lesson/{shared.pk}/change/"
+    response = client.post(
+        url, admin_form(shared, review_note="Voeg een bron toe.", contributor=shared.contributor_id)
+    )
+    assert response.status_code == 302
+    assert "Voeg een bron toe." in member_client.get("/lessen/mijn-inzendingen/").content.decode()
+
+
 # New items are internal unless a coordinator makes them public on purpose.
 
 
