@@ -1,17 +1,13 @@
 import reversion
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
-from import_export.forms import ImportForm
 from reversion.admin import VersionAdmin
 
 from dealkennis.classification import Status
+from dealkennis.importing import SafeImportMixin
 from dealkennis.models import Deal, Programme
 from dealkennis.workflow import can_publish, check_transition
 
@@ -82,17 +78,6 @@ class ConcurrentEditForm(forms.ModelForm):
         return cleaned
 
 
-class LimitedImportForm(ImportForm):
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Het bestand is %(size)s; de grens is %(limit)s. Splits het bestand op.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
-            )
-        return upload
-
-
 STATUS_SYMBOLS = {
     Status.DRAFT: "✎",
     Status.REVIEW: "⧗",
@@ -101,7 +86,7 @@ STATUS_SYMBOLS = {
 }
 
 
-class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
+class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
     """What the admin of cards and lessons shares: lists, workflow, history, import."""
 
     list_display = [
@@ -119,9 +104,7 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
     autocomplete_fields = ["deal"]
     date_hierarchy = "updated_at"
     actions = ["publish", "send_back_to_draft", "archive"]
-    formats = [CSV, XLSX, JSON]
     form = ConcurrentEditForm
-    import_form_class = LimitedImportForm
     classification_fieldset = (
         _("Classificatie"),
         {"fields": ["programme", "deal", ("stream", "mode"), ("order", "level"), "tags"]},
