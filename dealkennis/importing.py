@@ -230,6 +230,11 @@ class SafeImportMixin(ImportExportMixin):
         app_label, model_name = self.get_model_info()
         return reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
 
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # The upload form leads to the preview, the only step that shows the changes.
+        preview = isinstance(kwargs.get("form"), ImportForm)
+        return {**super().get_import_resource_kwargs(request, **kwargs), "preview": preview}
+
     def get_import_data_kwargs(self, **kwargs):
         # A confirmation is all or nothing too, also when a row became invalid
         # after the preview (someone else changed the item meanwhile).
