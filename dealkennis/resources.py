@@ -33,7 +33,7 @@ from taggit.utils import edit_string_for_tags, parse_tags
 
 from dealkennis.importing import MAX_CELL_CHARS, too_long_message
 from dealkennis.models import ContentVersion, Deal, Programme, SearchWord
-from dealkennis.workflow import check_change, stored_state
+from dealkennis.workflow import Stored, check_change
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,
 # also after leading white space.
@@ -183,6 +183,7 @@ class KnowledgeItemResource(resources.ModelResource):
             self._meta.skip_diff = False
         self.seen_slugs = set()
         self.pending = []
+        self.stored = {}
         from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
 
         for name, choices in [
@@ -219,6 +220,22 @@ class KnowledgeItemResource(resources.ModelResource):
         missing = [name for name in ("slug", "title", "programme") if name not in dataset.headers]
         if missing:
             raise ValidationError(self.missing_columns_message(missing))
+        self.stored = self.stored_states(dataset, lock=not kwargs.get("dry_run"))
+
+    def stored_states(self, dataset, lock):
+        """`stored_state` of every item the file names, read (and locked) in one statement.
+
+        The workflow rule compares each row with these, as the database holds
+        them; locked, nobody changes them before this import commits.
+        """
+        slugs = [self.fields["slug"].clean(row) for row in dataset.dict]
+        rows = self._meta.model._default_manager.filter(slug__in=slugs)
+        if lock:
+            rows = rows.select_for_update()
+        return {
+            pk: Stored(status, visibility)
+            for pk, status, visibility in rows.values_list("pk", "status", "visibility")
+        }
 
     def before_import_row(self, row, **kwargs):
         problems = {}
@@ -278,7 +295,7 @@ class KnowledgeItemResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         # The workflow rule, on the cleaned values against the stored row.
         user = kwargs.get("user") or operator()
-        check_change(user, instance, stored_state(instance, lock=not kwargs.get("dry_run")))
+        check_change(user, instance, self.stored.get(instance.pk))
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.before_save_instance(instance, row, **kwargs)
@@ -321,7 +338,7 @@ class KnowledgeItemResource(resources.ModelResource):
             for field in model._meta.concrete_fields
             if not field.primary_key and not field.generated and field.name != "created_at"
         ]
-        model.objects.bulk_update(updated, writable, batch_size=BATCH)
+        update_in_bulk(model, updated, writable)
         set_tags(model, {entry.item.pk: entry.tags for entry in self.pending if entry.tag_names is not None})
         for start in range(0, len(self.pending), BATCH):
             batch = [entry.item for entry in self.pending[start : start + BATCH]]
@@ -398,6 +415,37 @@ def set_tags(model, tags_by_pk):
         ],
         batch_size=BATCH,
     )
+
+
+def update_in_bulk(model, items, names):
+    """Write these fields of the items, a batch per statement.
+
+    QuerySet.bulk_update builds a CASE per field with a branch per item,
+    which for thousands of items takes minutes; joining the new values as
+    arrays takes a fraction of a second.
+    """
+    connection = connections[model.objects.db]
+    quote = connection.ops.quote_name
+    key = model._meta.pk
+    fields = [model._meta.get_field(name) for name in names]
+    values = ", ".join(
+        f"unnest(%s::{field.db_type(connection)}[]) AS {quote(field.column)}" for field in [key, *fields]
+    )
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields)
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} FROM (SELECT {values}) AS v"  # noqa: S608
+        f" WHERE t.{quote(key.column)} = v.{quote(key.column)}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            cursor.execute(
+                statement,
+                [
+                    [field.get_db_prep_save(getattr(item, field.attname), connection) for item in batch]
+                    for field in [key, *fields]
+                ],
+            )
 
 
 def database_message(error):
