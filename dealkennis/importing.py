@@ -43,7 +43,7 @@ SESSION_KEY = "import_uploads"
 def upload_folder():
     """Our folder for uploads awaiting confirmation, created private (0700)."""
     folder = Path(
-        getattr(settings, "IMPORT_UPLOAD_DIR", None)
+        settings.IMPORT_UPLOAD_DIR
         or Path(tempfile.gettempdir()) / f"dealkennis-imports-{os.getuid()}"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -58,7 +58,7 @@ def upload_folder():
 
 def remove_stale_uploads(folder):
     """Delete previews nobody confirmed: they hold someone's data for no purpose."""
-    limit = time.time() - getattr(settings, "IMPORT_UPLOAD_MAX_AGE_HOURS", 6) * 3600
+    limit = time.time() - settings.IMPORT_UPLOAD_MAX_AGE_HOURS * 3600
     for path in folder.iterdir():
         try:
             if UPLOAD_NAME.fullmatch(path.name) and path.stat().st_mtime < limit:
