@@ -43,8 +43,7 @@ SESSION_KEY = "import_uploads"
 def upload_folder():
     """Our folder for uploads awaiting confirmation, created private (0700)."""
     folder = Path(
-        settings.IMPORT_UPLOAD_DIR
-        or Path(tempfile.gettempdir()) / f"dealkennis-imports-{os.getuid()}"
+        settings.IMPORT_UPLOAD_DIR or Path(tempfile.gettempdir()) / f"dealkennis-imports-{os.getuid()}"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = folder.lstat()
@@ -212,7 +211,7 @@ class SafeImportMixin(ImportExportMixin):
 
     def process_import(self, request, **kwargs):
         name = request.POST.get("import_file_name", "")
-        if request.method == "POST" and name not in request.session.get(SESSION_KEY, []):
+        if name not in request.session.get(SESSION_KEY, []):
             messages.error(
                 request, _("Dit importbestand is onbekend of verlopen. Upload het bestand opnieuw.")
             )

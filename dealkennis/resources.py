@@ -18,19 +18,18 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections
-from django.db.models.functions import Lower
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import Error
 from reversion.models import Version
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from dealkennis.bulk_writes import BATCH, database_message, resolve_tags, set_tags, update_in_bulk
 from dealkennis.importing import MAX_CELL_CHARS, too_long_message
 from dealkennis.models import ContentVersion, Deal, Programme, SearchWord
 from dealkennis.workflow import Stored, check_change
@@ -39,7 +38,6 @@ from dealkennis.workflow import Stored, check_change
 # also after leading white space.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
-BATCH = 500
 
 
 def _formula_like(value):
@@ -350,7 +348,8 @@ class KnowledgeItemResource(resources.ModelResource):
     def keep_unversioned_state(self, pks, user):
         """Record items that have no history yet as they are, so the import can be undone."""
         model = self._meta.model
-        versioned = set(Version.objects.get_for_model(model).values_list("object_id", flat=True))
+        versions = Version.objects.get_for_model(model).filter(object_id__in=[str(pk) for pk in pks])
+        versioned = set(versions.values_list("object_id", flat=True))
         self.record_revision([pk for pk in pks if str(pk) not in versioned], user, _("Stand vóór een import"))
 
     def record_revision(self, pks, user, comment):
@@ -380,75 +379,3 @@ def operator():
     The workflow's order of steps and its requirements for publishing still apply.
     """
     return get_user_model()(is_active=True, is_superuser=True)
-
-
-def resolve_tags(names):
-    """{lowercase name: Tag} for these names, creating the missing ones (names are case-insensitive)."""
-    found = {}
-    for tag in Tag.objects.annotate(folded=Lower("name")).filter(folded__in={n.lower() for n in names}):
-        found.setdefault(tag.name.lower(), tag)
-    for name in sorted(names):
-        if name.lower() not in found:
-            found[name.lower()] = Tag.objects.create(name=name)
-    return found
-
-
-def set_tags(model, tags_by_pk):
-    """Link each item to exactly these tags, in bulk and without per-link signals."""
-    if not tags_by_pk:
-        return
-    content_type = ContentType.objects.get_for_model(model)
-    wanted = {(pk, tag.pk) for pk, tags in tags_by_pk.items() for tag in tags}
-    links = TaggedItem.objects.filter(content_type=content_type, object_id__in=list(tags_by_pk))
-    have = {(item, tag): pk for pk, item, tag in links.values_list("pk", "object_id", "tag_id")}
-    stale = [pk for key, pk in have.items() if key not in wanted]
-    if stale:
-        # Not QuerySet.delete(): it would send a signal per link, and each
-        # signal rewrites the item's search text, which is done here already.
-        table = TaggedItem._meta.db_table
-        with connections[TaggedItem.objects.db].cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [stale])  # noqa: S608 (our table)
-    TaggedItem.objects.bulk_create(
-        [
-            TaggedItem(content_type=content_type, object_id=pk, tag_id=tag_id)
-            for pk, tag_id in sorted(wanted - set(have))
-        ],
-        batch_size=BATCH,
-    )
-
-
-def update_in_bulk(model, items, names):
-    """Write these fields of the items, a batch per statement.
-
-    QuerySet.bulk_update builds a CASE per field with a branch per item,
-    which for thousands of items takes minutes; joining the new values as
-    arrays takes a fraction of a second.
-    """
-    connection = connections[model.objects.db]
-    quote = connection.ops.quote_name
-    key = model._meta.pk
-    fields = [model._meta.get_field(name) for name in names]
-    values = ", ".join(
-        f"unnest(%s::{field.db_type(connection)}[]) AS {quote(field.column)}" for field in [key, *fields]
-    )
-    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields)
-    statement = (
-        f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} FROM (SELECT {values}) AS v"  # noqa: S608
-        f" WHERE t.{quote(key.column)} = v.{quote(key.column)}"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), BATCH):
-            batch = items[start : start + BATCH]
-            cursor.execute(
-                statement,
-                [
-                    [field.get_db_prep_save(getattr(item, field.attname), connection) for item in batch]
-                    for field in [key, *fields]
-                ],
-            )
-
-
-def database_message(error):
-    if "too long" in str(error):
-        return _("Een waarde is te lang voor de database; er is niets geïmporteerd.")
-    return _("De database weigerde de gegevens; er is niets geïmporteerd. Controleer de waarden.")
