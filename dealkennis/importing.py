@@ -223,6 +223,7 @@ class SafeImportMixin(ImportExportMixin):
 
     def _forget_upload(self, request, name):
         UploadStorage(name=name).remove()
+        remove_stale_uploads(upload_folder())
         request.session[SESSION_KEY] = [each for each in request.session.get(SESSION_KEY, []) if each != name]
 
     def _import_url(self):
