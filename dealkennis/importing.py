@@ -251,7 +251,9 @@ class SafeImportMixin(ImportExportMixin):
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            messages.error(request, _("Er is niets geïmporteerd: ") + describe_problems(result))
+            messages.error(
+                request, _("Er is niets geïmporteerd: %(problems)s") % {"problems": describe_problems(result)}
+            )
             return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
 
