@@ -501,13 +501,24 @@ def test_broken_files_get_a_dutch_message_and_no_server_error(programme, kind, c
     assert not Lesson.objects.exists()
 
 
-def test_number_in_a_text_column_is_read_as_text(programme):
+def test_numbers_in_text_columns_are_read_as_text(programme):
     client, _ = staff_client(COORDINATOR, "coordinator")
-    row = lesson_row(programme, title=2020, summary=3.0, source=12.5)
+    row = lesson_row(programme, slug=2020, title=2020, summary=3.0, source=12.5)
     response = admin_import(client, json.dumps([row]).encode(), kind="json")
     assert response.status_code == 302
     lesson = Lesson.objects.get()
-    assert (lesson.title, lesson.summary, lesson.source) == ("2020", "3", "12.5")
+    assert (lesson.slug, lesson.title, lesson.summary, lesson.source) == ("2020", "2020", "3", "12.5")
+
+
+def test_a_number_where_a_code_belongs_gets_a_dutch_message(programme):
+    client, _ = staff_client(COORDINATOR, "coordinator")
+    response = upload(
+        client, json.dumps([lesson_row(programme, stream=3, programme=7)]).encode(), kind="json"
+    )
+    assert response.status_code == 200
+    assert "“3” is geen geldige code voor stream" in text(response)
+    assert "Onbekend programma “7”" in text(response)
+    assert "attribute" not in text(response)
 
 
 @pytest.mark.parametrize(
