@@ -2,23 +2,19 @@ from contextlib import contextmanager
 
 import reversion
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, JSON, XLSX
-from import_export.forms import ImportForm
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.managers import TaggableManager
 
 from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
+from dealkennis.importing import SafeImportMixin
 from dealkennis.models import Deal, Programme
 from dealkennis.workflow import can_publish, check_change, stored_state
 
@@ -114,17 +110,6 @@ class KnowledgeItemForm(forms.ModelForm):
         return field if field in self.fields else None
 
 
-class LimitedImportForm(ImportForm):
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Het bestand is %(size)s; de grens is %(limit)s. Splits het bestand op.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
-            )
-        return upload
-
-
 STATUS_SYMBOLS = {
     Status.DRAFT: "✎",
     Status.REVIEW: "⧗",
@@ -133,7 +118,7 @@ STATUS_SYMBOLS = {
 }
 
 
-class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
+class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
     """What the admin of cards and lessons shares: lists, workflow, history, import."""
 
     list_display = [
@@ -151,10 +136,8 @@ class KnowledgeItemAdmin(ImportExportMixin, VersionAdmin):
     autocomplete_fields = ["deal"]
     date_hierarchy = "updated_at"
     actions = ["publish", "send_back_to_draft", "archive"]
-    formats = [CSV, XLSX, JSON]
     form = KnowledgeItemForm
     formfield_overrides = {TaggableManager: {"form_class": BoundedTagField}}
-    import_form_class = LimitedImportForm
     classification_fieldset = (
         _("Classificatie"),
         {"fields": ["programme", "deal", ("stream", "mode"), ("order", "level"), "tags"]},

@@ -248,6 +248,16 @@ class KnowledgeItem(models.Model):
     plain_text_fields = ("title", "summary", "source")
 
     def save(self, *args, **kwargs):
+        self.prepare_for_save()
+        super().save(*args, **kwargs)
+        SearchWord.add_from(self.audiences, self.fuzzy_text, self.body_text)
+
+    def prepare_for_save(self):
+        """Derive the stored copies (HTML, plain text, search text) from the fields.
+
+        `save` calls it; a bulk import calls it for each item instead, then
+        writes them all at once and adds their words to SearchWord itself.
+        """
         strip_markup(self)
         if not self.slug:
             self.slug = self._unique_slug()
@@ -258,8 +268,6 @@ class KnowledgeItem(models.Model):
         self.fuzzy_text = self.build_fuzzy_text()
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-        SearchWord.add_from(self.audiences, self.fuzzy_text, self.body_text)
 
     def clean(self):
         super().clean()

@@ -269,6 +269,10 @@ PAGE_SIZE = env_int("DEALKENNIS_PAGE_SIZE", 20)
 # themselves (dealkennis.resources), since the library only strips "=".
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_MAX_BYTES = env_int("DEALKENNIS_IMPORT_MAX_MB", 10) * 1024 * 1024
+# Uploads wait here between preview and confirmation (default: a private folder
+# in the system's temporary directory); unconfirmed ones are removed after this many hours.
+IMPORT_UPLOAD_DIR = os.environ.get("DEALKENNIS_IMPORT_DIR", "").strip() or None
+IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("DEALKENNIS_IMPORT_MAX_AGE_HOURS", 6)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

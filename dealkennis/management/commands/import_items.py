@@ -1,10 +1,13 @@
 from pathlib import Path
 
 import tablib
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cards.resources import CardResource
+from dealkennis.importing import check_xlsx
 from lessons.resources import LessonResource
 
 RESOURCES = {"card": CardResource, "lesson": LessonResource}
@@ -22,8 +25,20 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--type", choices=sorted(RESOURCES), required=True, dest="kind")
         parser.add_argument("--dry-run", action="store_true", help="Check the file; write nothing.")
+        parser.add_argument(
+            "--user",
+            help=(
+                "Import as this user: the workflow rule applies to their role and the history names "
+                "them. Without it the operator imports with every right."
+            ),
+        )
 
-    def handle(self, path, kind, dry_run, **options):
+    def handle(self, path, kind, dry_run, user=None, **options):
+        if user is not None:
+            try:
+                user = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user named {user!r}.") from None
         dataset = self._read(path)
         resource = RESOURCES[kind]()
         progress = tqdm(total=len(dataset), unit="rij", disable=options["verbosity"] == 0)
@@ -35,7 +50,12 @@ class Command(BaseCommand):
 
         resource.after_import_row = after_import_row
         result = resource.import_data(
-            dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+            dataset,
+            dry_run=True,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            user=user,
+            file_name=path.name,
         )
         progress.close()
         problems = self._problems(result)
@@ -44,7 +64,12 @@ class Command(BaseCommand):
         if not dry_run:
             resource.after_import_row = original_after_import_row
             result = resource.import_data(
-                dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+                dataset,
+                dry_run=False,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
+                user=user,
+                file_name=path.name,
             )
             problems = self._problems(result)
             if problems:
@@ -67,8 +92,12 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
         try:
             if file_format == "xlsx":
+                with path.open("rb") as file:
+                    check_xlsx(file)
                 return tablib.Dataset().load(path.read_bytes(), format="xlsx")
             return tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format=file_format)
+        except ValidationError as error:
+            raise CommandError(f"{path}: {' '.join(error.messages)}") from None
         except UnicodeDecodeError:
             raise CommandError(f"{path} is not UTF-8 text; save it as UTF-8 and try again.") from None
         except Exception as error:  # tablib raises many kinds for a broken file
