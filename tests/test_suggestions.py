@@ -82,3 +82,20 @@ def test_the_sort_link_replaces_the_sort(client, make_lesson):
     make_lesson(title="Samenwerking twee")
     content = client.get("/zoeken/", {"q": "samenwerking", "sort": "relevance"}).content.decode()
     assert links(content, "sort") == [{"q": ["samenwerking"], "sort": ["date"]}]
+
+
+def test_an_import_adds_words_only_for_the_audiences_that_may_see_them(client, member_client, programme):
+    from lessons.resources import LessonResource
+    from tests.test_imports import dataset, lesson_row
+
+    rows = [
+        lesson_row(programme, slug="open", title="Kwartiermaker", status="published", visibility="public"),
+        lesson_row(programme, slug="intern", title="Dwarsligger", status="published"),
+        lesson_row(programme, slug="concept", title="Zwartboek", status="draft"),
+    ]
+    result = LessonResource().import_data(dataset(rows), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert suggestion(client, "kwartiermakr") == "kwartiermaker"
+    assert suggestion(client, "dwarslggr") == ""
+    assert suggestion(member_client, "dwarslggr") == "dwarsligger"
+    assert suggestion(member_client, "zwartbok") == ""
