@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format lock clean-db vendor messages chromium bench
+.PHONY: install run test lint format lock clean-db vendor messages chromium bench bench-import
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ chromium:
 # in bench-results/); the HTTP load test needs wrk (apt-get install wrk).
 bench: install
 	DEALKENNIS_DB_NAME=dealkennis_bench $(MANAGE) bench --items 1000,10000,100000 --json bench-results/bench.json
+
+# A 5,000-row lesson import through the admin, preview and confirm, rolled back after.
+bench-import: install
+	DEALKENNIS_DB_NAME=dealkennis_bench $(MANAGE) bench_import --rows 5000
 
 lint: install
 	$(BIN)/ruff check .

@@ -62,3 +62,10 @@ def test_generate_corpus_and_bench(tmp_path):
         assert size["http_rps"] > 0 and size["http_p95_ms"] > 0
         assert size["http_errors"] == 0
         assert len(size["worker_rss_mb"]) == 2 and all(mb > 0 for mb in size["worker_rss_mb"])
+
+
+def test_bench_import_times_new_rows_and_updates_and_leaves_nothing(db, capsys):
+    call_command("bench_import", "--rows", "20", "--allow-test-database")
+    out = capsys.readouterr().out
+    assert "20 rows, new: preview" in out and "20 rows, updates: preview" in out
+    assert not Lesson.objects.exists()
