@@ -9,8 +9,8 @@ checks), then written all at once (`write_items`): a few statements for
 thousands of rows, where saving each item with its signals took a second per
 30 rows. What `KnowledgeItem.save` and the signals keep in step (rendered
 Markdown, search text, tag names, SearchWord, the content version, the
-contributor's mail) is done
-here for the whole batch, and one history revision records the import.
+contributor's mail) is done here for the whole batch, and one history
+revision records the import.
 """
 
 import copy
@@ -28,19 +28,20 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import Error
 from reversion.models import Version
-from taggit.models import Tag
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from dealkennis import notifications
 from dealkennis.bulk_writes import BATCH, database_message, resolve_tags, set_tags, update_in_bulk
+from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
+from dealkennis.forms import tag_length_error
 from dealkennis.importing import MAX_CELL_CHARS, too_long_message
-from dealkennis.models import ContentVersion, Deal, Programme, SearchWord
+from dealkennis.models import ContentVersion, Deal, Programme
+from dealkennis.suggestions import SearchWord
 from dealkennis.workflow import Stored, check_change
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,
 # also after leading white space.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def _formula_like(value):
@@ -185,8 +186,6 @@ class KnowledgeItemResource(resources.ModelResource):
         self.seen_slugs = set()
         self.pending = []
         self.stored = {}
-        from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
-
         for name, choices in [
             ("stream", Stream),
             ("mode", Mode),
@@ -267,12 +266,8 @@ class KnowledgeItemResource(resources.ModelResource):
         instance.import_tag_names = None
         if "tags" in row:
             names = parse_tags(row.get("tags") or "")
-            too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
-            if too_long:
-                errors["tags"] = [
-                    _("Een tag mag hoogstens %(limit)s tekens hebben: “%(tag)s…”.")
-                    % {"limit": TAG_MAX_LENGTH, "tag": too_long[0][:40]}
-                ]
+            if message := tag_length_error(names):
+                errors["tags"] = [message]
             instance.import_tag_names = names
         if errors:
             raise ValidationError(errors)
