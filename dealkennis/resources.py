@@ -14,7 +14,6 @@ revision records the import.
 """
 
 import copy
-import decimal
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ from dealkennis import notifications
 from dealkennis.bulk_writes import BATCH, database_message, resolve_tags, set_tags, update_in_bulk
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
 from dealkennis.forms import tag_length_error
-from dealkennis.importing import MAX_CELL_CHARS, too_long_message
+from dealkennis.importing import cell_text, nul_message
 from dealkennis.models import ContentVersion, Deal, Programme
 from dealkennis.suggestions import SearchWord
 from dealkennis.workflow import Stored, check_change
@@ -107,24 +106,6 @@ class ChoiceWidget(widgets.CharWidget):
                 % {"value": value, "label": self.label, "codes": ", ".join(self.choices.values)}
             )
         return value
-
-
-def cell_text(value):
-    """A cell's value as the widgets expect it: numbers become text, lists and objects are refused."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float, decimal.Decimal)):
-        return str(value)
-    if isinstance(value, (list, dict)):
-        raise ValueError(_("Hier staat een lijst of object; verwacht wordt een tekst of getal."))
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError(_("De tekst bevat een NUL-teken (0x00); verwijder dat teken."))
-        if len(value) > MAX_CELL_CHARS:
-            raise ValueError(too_long_message())
-    return value
 
 
 @dataclass
@@ -200,13 +181,25 @@ class KnowledgeItemResource(resources.ModelResource):
         return super().get_queryset().defer("search_vector").select_related("programme", "deal")
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        # A file without column names ([[1, 2]] in JSON) has rows the library
-        # cannot read: refuse it before it tries.
-        if not dataset.headers or not all(isinstance(name, str) for name in dataset.headers):
+        if problem := self.unreadable(dataset):
             result = self.get_result_class()()
-            result.append_base_error(Error(ValidationError(self.missing_columns_message(["slug"]))))
+            result.append_base_error(Error(ValidationError(problem)))
             return result
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def unreadable(self, dataset):
+        """Why the library cannot even start on this file, or "".
+
+        Rows without column names ([[1, 2]] in JSON) it cannot read, and it
+        looks every slug up before any row is checked: PostgreSQL refuses a
+        NUL byte in that query itself.
+        """
+        if not dataset.headers or not all(isinstance(name, str) for name in dataset.headers):
+            return self.missing_columns_message(["slug"])
+        for number, slug in enumerate(dataset["slug"] if "slug" in dataset.headers else (), 1):
+            if isinstance(slug, str) and "\x00" in slug:
+                return _("rij %(number)s: %(error)s") % {"number": number, "error": nul_message()}
+        return ""
 
     @staticmethod
     def missing_columns_message(missing):

@@ -491,6 +491,11 @@ def test_one_revision_per_import(programme):
         ("json", b'{"slug": "x"}', "kan niet gelezen worden"),
         ("json", b'[{"slug": "x", "title": ["a"], "programme": "green-deals"}]', "lijst of object"),
         ("csv", b"\xff\xfe\x00kapot", "kan niet gelezen worden"),
+        (
+            "json",
+            b'[{"slug": "a\\u0000b", "title": "t", "programme": "green-deals"}]',
+            "rij 1: De tekst bevat een NUL",
+        ),
     ],
 )
 def test_broken_files_get_a_dutch_message_and_no_server_error(programme, kind, content, message):
