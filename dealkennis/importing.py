@@ -26,6 +26,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
@@ -159,7 +160,7 @@ def _check_cells(xml):
 
 def too_long_message():
     return _("Een cel bevat meer dan %(limit)s tekens; zo lang mag een tekst niet zijn.") % {
-        "limit": f"{MAX_CELL_CHARS:,}".replace(",", ".")
+        "limit": number_format(MAX_CELL_CHARS, force_grouping=True)
     }
 
 
