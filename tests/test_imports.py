@@ -588,3 +588,14 @@ def test_card_import_keeps_tags_when_the_file_has_no_tags_column(make_card, prog
     assert card.title == "Nieuwe titel"
     assert list(card.tags.names()) == ["juristen"]
     assert card.search_tags == "juristen"
+
+
+def test_the_cell_limit_is_written_the_way_each_language_groups_numbers():
+    from django.utils import translation
+
+    from dealkennis.importing import too_long_message
+
+    with translation.override("nl"):
+        assert "100.000" in too_long_message()
+    with translation.override("en"):
+        assert "100,000" in too_long_message()
