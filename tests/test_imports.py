@@ -29,21 +29,6 @@ from tests.test_workflow_paths import COORDINATOR_STEPS, STATUSES
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = [
-    "slug",
-    "title",
-    "summary",
-    "body",
-    "programme",
-    "stream",
-    "mode",
-    "order",
-    "level",
-    "status",
-    "visibility",
-    "source",
-    "tags",
-]
 FORMATS = {"csv": "0", "xlsx": "1", "json": "2"}
 
 
