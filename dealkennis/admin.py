@@ -16,7 +16,7 @@ from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
 from dealkennis.importing import SafeImportMixin
 from dealkennis.models import Deal, Programme
-from dealkennis.workflow import can_publish, check_change, stored_state
+from dealkennis.workflow import COORDINATOR_STATUSES, can_publish, check_change, stored_state
 
 admin.site.site_header = _("Dealkennis beheer")
 admin.site.site_title = _("Dealkennis beheer")
@@ -198,7 +198,7 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
         if not can_publish(request.user, self.model) and "status" in form.base_fields:
             # Editors see only the statuses they may choose, given the stored row.
             before = form.restored_over if form.restoring else obj and stored_state(obj)
-            allowed = {Status.DRAFT, Status.REVIEW}
+            allowed = set(Status) - COORDINATOR_STATUSES
             if before is not None:
                 allowed.add(Status(before.status))
             field = form.base_fields["status"]

@@ -4,9 +4,11 @@ django-import-export keeps an upload between preview and confirmation under
 the name the confirmation form sends back. Here that name must be one we
 issued to this user's session, the file lives in a folder of our own, and a
 spreadsheet is measured before openpyxl reads it: an XLSX file is a zip
-archive, and a small one can unpack into gigabytes.
+archive, and a small one can unpack into gigabytes. What one cell may hold
+(`cell_text`) is checked here too, for every format.
 """
 
+import decimal
 import os
 import re
 import secrets
@@ -24,6 +26,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
@@ -157,8 +160,30 @@ def _check_cells(xml):
 
 def too_long_message():
     return _("Een cel bevat meer dan %(limit)s tekens; zo lang mag een tekst niet zijn.") % {
-        "limit": f"{MAX_CELL_CHARS:,}".replace(",", ".")
+        "limit": number_format(MAX_CELL_CHARS, force_grouping=True)
     }
+
+
+def nul_message():
+    return _("De tekst bevat een NUL-teken (0x00); verwijder dat teken.")
+
+
+def cell_text(value):
+    """A cell's value as the widgets expect it: numbers become text, lists and objects are refused."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (list, dict)):
+        raise ValueError(_("Hier staat een lijst of object; verwacht wordt een tekst of getal."))
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(nul_message())
+        if len(value) > MAX_CELL_CHARS:
+            raise ValueError(too_long_message())
+    return value
 
 
 class SafeImportForm(ImportForm):

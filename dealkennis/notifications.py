@@ -1,8 +1,9 @@
 """Mail to a contributor when the status of a lesson they shared changes.
 
 Hooked to the model's signals, not to a view: the review page, the admin form,
-bulk actions, import and history restore all change a status, and each of them
-must tell the contributor. The mail goes out only after the transaction
+bulk actions and history restore all change a status, and each of them must
+tell the contributor. The import writes without signals and calls
+`status_changed` itself. The mail goes out only after the transaction
 commits (nothing is announced that was rolled back), and a mail server that
 fails is logged, never allowed to break the save.
 """

@@ -253,7 +253,9 @@ def _operation(operation_id, summary, schema_name, parameters=(), not_found=None
         "responses": {
             "200": _ok(schema_name, _("Gelukt.")),
             "503": {
-                "description": _("De database is even niet bereikbaar; probeer het later opnieuw."),
+                "description": _(
+                    "De database is even niet beschikbaar. Probeer het over een halve minuut opnieuw."
+                ),
                 "content": _json_content("Error"),
             },
         },

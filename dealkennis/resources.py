@@ -9,12 +9,11 @@ checks), then written all at once (`write_items`): a few statements for
 thousands of rows, where saving each item with its signals took a second per
 30 rows. What `KnowledgeItem.save` and the signals keep in step (rendered
 Markdown, search text, tag names, SearchWord, the content version, the
-contributor's mail) is done
-here for the whole batch, and one history revision records the import.
+contributor's mail) is done here for the whole batch, and one history
+revision records the import.
 """
 
 import copy
-import decimal
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,19 +27,20 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import Error
 from reversion.models import Version
-from taggit.models import Tag
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from dealkennis import notifications
 from dealkennis.bulk_writes import BATCH, database_message, resolve_tags, set_tags, update_in_bulk
-from dealkennis.importing import MAX_CELL_CHARS, too_long_message
-from dealkennis.models import ContentVersion, Deal, Programme, SearchWord
+from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
+from dealkennis.forms import tag_length_error
+from dealkennis.importing import cell_text, nul_message
+from dealkennis.models import ContentVersion, Deal, Programme
+from dealkennis.suggestions import SearchWord
 from dealkennis.workflow import Stored, check_change
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,
 # also after leading white space.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
 
 def _formula_like(value):
@@ -108,24 +108,6 @@ class ChoiceWidget(widgets.CharWidget):
         return value
 
 
-def cell_text(value):
-    """A cell's value as the widgets expect it: numbers become text, lists and objects are refused."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float, decimal.Decimal)):
-        return str(value)
-    if isinstance(value, (list, dict)):
-        raise ValueError(_("Hier staat een lijst of object; verwacht wordt een tekst of getal."))
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError(_("De tekst bevat een NUL-teken (0x00); verwijder dat teken."))
-        if len(value) > MAX_CELL_CHARS:
-            raise ValueError(too_long_message())
-    return value
-
-
 @dataclass
 class Pending:
     item: object
@@ -185,8 +167,6 @@ class KnowledgeItemResource(resources.ModelResource):
         self.seen_slugs = set()
         self.pending = []
         self.stored = {}
-        from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
-
         for name, choices in [
             ("stream", Stream),
             ("mode", Mode),
@@ -201,13 +181,25 @@ class KnowledgeItemResource(resources.ModelResource):
         return super().get_queryset().defer("search_vector").select_related("programme", "deal")
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        # A file without column names ([[1, 2]] in JSON) has rows the library
-        # cannot read: refuse it before it tries.
-        if not dataset.headers or not all(isinstance(name, str) for name in dataset.headers):
+        if problem := self.unreadable(dataset):
             result = self.get_result_class()()
-            result.append_base_error(Error(ValidationError(self.missing_columns_message(["slug"]))))
+            result.append_base_error(Error(ValidationError(problem)))
             return result
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def unreadable(self, dataset):
+        """Why the library cannot even start on this file, or "".
+
+        Rows without column names ([[1, 2]] in JSON) it cannot read, and it
+        looks every slug up before any row is checked: PostgreSQL refuses a
+        NUL byte in that query itself.
+        """
+        if not dataset.headers or not all(isinstance(name, str) for name in dataset.headers):
+            return self.missing_columns_message(["slug"])
+        for number, slug in enumerate(dataset["slug"] if "slug" in dataset.headers else (), 1):
+            if isinstance(slug, str) and "\x00" in slug:
+                return _("rij %(number)s: %(error)s") % {"number": number, "error": nul_message()}
+        return ""
 
     @staticmethod
     def missing_columns_message(missing):
@@ -267,12 +259,8 @@ class KnowledgeItemResource(resources.ModelResource):
         instance.import_tag_names = None
         if "tags" in row:
             names = parse_tags(row.get("tags") or "")
-            too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
-            if too_long:
-                errors["tags"] = [
-                    _("Een tag mag hoogstens %(limit)s tekens hebben: “%(tag)s…”.")
-                    % {"limit": TAG_MAX_LENGTH, "tag": too_long[0][:40]}
-                ]
+            if message := tag_length_error(names):
+                errors["tags"] = [message]
             instance.import_tag_names = names
         if errors:
             raise ValidationError(errors)

@@ -25,3 +25,19 @@ ROLE_PERMISSIONS = {
 def codenames(model_label, actions):
     model_name = model_label.split(".")[1]
     return [f"{action}_{model_name}" for action in actions]
+
+
+def grant_roles(Group, Permission):
+    """Create the two groups with their permissions; running it again changes nothing.
+
+    The model classes are passed in: the data migration has its historical ones.
+    """
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for model_label, actions in grants.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=model_label.split(".")[0],
+                    codename__in=codenames(model_label, actions),
+                )
+            )

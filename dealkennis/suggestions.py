@@ -38,9 +38,10 @@ class SearchWord(models.Model):
     Comparing a mistyped word with a few thousand distinct words is fast at any
     corpus size, where comparing it with every item's text is not. A known word
     gets no suggestion, so a word of an item a reader may not see must not be
-    known to that reader's audience (`dealkennis.models.audience`): it would show that the word
-    exists. Words are added as items are saved visible and kept when an item is
-    withdrawn (its readers saw them); `fill_from_items` rebuilds from scratch.
+    known to that reader's audience (`dealkennis.models.audience`): it would
+    show that the word exists. Words are added as items are saved visible and
+    kept when an item is withdrawn (its readers saw them); `fill_from_items`
+    rebuilds from scratch.
     """
 
     pk = models.CompositePrimaryKey("audience", "word")

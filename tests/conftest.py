@@ -11,7 +11,7 @@ from django.test import Client
 from cards.models import Card
 from dealkennis.demo_content import load_demo_content
 from dealkennis.models import Deal, Programme, clear_caches
-from dealkennis.roles import ROLE_PERMISSIONS, codenames
+from dealkennis.roles import ROLE_PERMISSIONS, grant_roles
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)
@@ -37,17 +37,8 @@ def ensure_roles():
     The flush after a transactional test (live servers, threads) empties every
     table; its post_migrate signal recreates the permissions, not the groups.
     """
-    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() == len(ROLE_PERMISSIONS):
-        return
-    for role, grants in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for model_label, actions in grants.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=model_label.split(".")[0],
-                    codename__in=codenames(model_label, actions),
-                )
-            )
+    if Group.objects.filter(name__in=ROLE_PERMISSIONS).count() < len(ROLE_PERMISSIONS):
+        grant_roles(Group, Permission)
 
 
 @receiver(post_migrate, dispatch_uid="tests-roles-after-flush")

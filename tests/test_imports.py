@@ -25,24 +25,10 @@ from dealkennis.roles import COORDINATOR, EDITOR
 from lessons.models import Lesson
 from lessons.resources import LessonResource
 from tests.test_coordinators import staff_client
+from tests.test_workflow_paths import COORDINATOR_STEPS, STATUSES
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = [
-    "slug",
-    "title",
-    "summary",
-    "body",
-    "programme",
-    "stream",
-    "mode",
-    "order",
-    "level",
-    "status",
-    "visibility",
-    "source",
-    "tags",
-]
 FORMATS = {"csv": "0", "xlsx": "1", "json": "2"}
 
 
@@ -172,7 +158,6 @@ def test_a_row_refused_at_confirmation_writes_nothing(programme, make_lesson):
     assert Lesson.objects.get(pk=lesson.pk).status == "published"
 
 
-STATUSES = ["draft", "review", "published", "archived"]
 SPELLINGS = st.sampled_from(["{}", " {}", "{} ", "\t{}", "{}\n", "\u00a0{}", "{}\r\n", "UPPER"])
 
 
@@ -187,8 +172,6 @@ SPELLINGS = st.sampled_from(["{}", " {}", "{} ", "\t{}", "{}\n", "\u00a0{}", "{}
 def test_workflow_property_no_editor_import_publishes_withdraws_archives_or_exposes(
     programme, role, before, after, spelling, flip_visibility
 ):
-    from dealkennis.workflow import TRANSITIONS
-
     with transaction.atomic():
         user = _user(role)
         if before is not None:
@@ -211,7 +194,7 @@ def test_workflow_property_no_editor_import_publishes_withdraws_archives_or_expo
             if before is not None and "published" in (old, stored[0]):
                 assert stored[1] == old_visibility
         # And what is allowed works: the rule's steps, for an editor without the coordinator's ones.
-        allowed = new in STATUSES and (new == old or new in TRANSITIONS[old])
+        allowed = new in STATUSES and (new == old or new in COORDINATOR_STEPS[old])
         if role == EDITOR:
             allowed = allowed and (new == old or not {old, new} & {"published", "archived"})
             allowed = allowed and not (before is not None and flip_visibility and "published" in (old, new))
@@ -491,6 +474,11 @@ def test_one_revision_per_import(programme):
         ("json", b'{"slug": "x"}', "kan niet gelezen worden"),
         ("json", b'[{"slug": "x", "title": ["a"], "programme": "green-deals"}]', "lijst of object"),
         ("csv", b"\xff\xfe\x00kapot", "kan niet gelezen worden"),
+        (
+            "json",
+            b'[{"slug": "a\\u0000b", "title": "t", "programme": "green-deals"}]',
+            "rij 1: De tekst bevat een NUL",
+        ),
     ],
 )
 def test_broken_files_get_a_dutch_message_and_no_server_error(programme, kind, content, message):
@@ -583,3 +571,14 @@ def test_card_import_keeps_tags_when_the_file_has_no_tags_column(make_card, prog
     assert card.title == "Nieuwe titel"
     assert list(card.tags.names()) == ["juristen"]
     assert card.search_tags == "juristen"
+
+
+def test_the_cell_limit_is_written_the_way_each_language_groups_numbers():
+    from django.utils import translation
+
+    from dealkennis.importing import too_long_message
+
+    with translation.override("nl"):
+        assert "100.000" in too_long_message()
+    with translation.override("en"):
+        assert "100,000" in too_long_message()

@@ -99,3 +99,24 @@ def test_an_import_adds_words_only_for_the_audiences_that_may_see_them(client, m
     assert suggestion(client, "dwarslggr") == ""
     assert suggestion(member_client, "dwarslggr") == "dwarsligger"
     assert suggestion(member_client, "zwartbok") == ""
+
+
+def test_the_vocabulary_follows_visible_to_for_every_status_and_visibility(member, make_lesson):
+    from django.contrib.auth.models import AnonymousUser
+
+    from lessons.models import Lesson
+
+    readers = {"public": AnonymousUser(), "internal": member}
+    words = iter(["alfawoord", "bravowoord", "charliewoord", "deltawoord", "echowoord", "foxtrotwoord"])
+    lessons = {}
+    for status in ("draft", "review", "published"):
+        for visibility in ("public", "internal"):
+            word = next(words)
+            lessons[word] = make_lesson(title=f"Les {word}", status=status, visibility=visibility)
+    SearchWord.fill_from_items()
+    for word, lesson in lessons.items():
+        visible = {audience: Lesson.objects.visible_to(reader) for audience, reader in readers.items()}
+        may_see = {audience for audience, items in visible.items() if items.filter(pk=lesson.pk).exists()}
+        assert set(lesson.audiences) == may_see, (lesson.status, lesson.visibility)
+        filled = set(SearchWord.objects.filter(word=word).values_list("audience", flat=True))
+        assert filled == may_see, (lesson.status, lesson.visibility)

@@ -49,31 +49,19 @@ class Command(BaseCommand):
             return original_after_import_row(row, row_result, **kwargs)
 
         resource.after_import_row = after_import_row
-        result = resource.import_data(
-            dataset,
-            dry_run=True,
-            use_transactions=True,
-            rollback_on_validation_errors=True,
-            user=user,
-            file_name=path.name,
-        )
+        import_options = {
+            "use_transactions": True,
+            "rollback_on_validation_errors": True,
+            "user": user,
+            "file_name": path.name,
+        }
+        result = resource.import_data(dataset, dry_run=True, **import_options)
         progress.close()
-        problems = self._problems(result)
-        if problems:
-            raise CommandError("Nothing was imported:\n" + "\n".join(problems))
+        self._refuse_problems(result)
         if not dry_run:
             resource.after_import_row = original_after_import_row
-            result = resource.import_data(
-                dataset,
-                dry_run=False,
-                use_transactions=True,
-                rollback_on_validation_errors=True,
-                user=user,
-                file_name=path.name,
-            )
-            problems = self._problems(result)
-            if problems:
-                raise CommandError("Nothing was imported:\n" + "\n".join(problems))
+            result = resource.import_data(dataset, dry_run=False, **import_options)
+            self._refuse_problems(result)
         totals = result.totals
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(
@@ -102,6 +90,10 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not UTF-8 text; save it as UTF-8 and try again.") from None
         except Exception as error:  # tablib raises many kinds for a broken file
             raise CommandError(f"{path} cannot be read as {file_format}: {error}") from None
+
+    def _refuse_problems(self, result):
+        if problems := self._problems(result):
+            raise CommandError("Nothing was imported:\n" + "\n".join(problems))
 
     def _problems(self, result):
         problems = [f"file: {error.error}" for error in result.base_errors]
