@@ -24,7 +24,7 @@ from dealkennis.classification import (
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import fold, text_size_errors
-from dealkennis.suggestions import SearchWord
+from dealkennis.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.workflow import publication_problems
 
 ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
@@ -249,8 +249,9 @@ class KnowledgeItem(models.Model):
 
     def save(self, *args, **kwargs):
         self.prepare_for_save()
+        before = stored_vocabulary(type(self), [self.pk]) if self.pk else {}
         super().save(*args, **kwargs)
-        SearchWord.add_from(self.audiences, self.fuzzy_text, self.body_text)
+        SearchWord.replace(before, vocabulary_of([self]))
 
     def prepare_for_save(self):
         """Derive the stored copies (HTML, plain text, search text) from the fields.
@@ -314,7 +315,7 @@ class KnowledgeItem(models.Model):
         """The audiences (see `audience`) that may see this item: `visible_to` for one item."""
         if self.status != Status.PUBLISHED:
             return ()
-        return ("public", "internal") if self.visibility == Visibility.PUBLIC else ("internal",)
+        return tuple(audience for audience, seen in VISIBILITIES.items() if self.visibility in seen)
 
     def render_extra_markdown(self):
         """Subclasses render their other Markdown fields here."""
@@ -338,11 +339,9 @@ class KnowledgeItem(models.Model):
         items = list(cls.objects.filter(pk__in=pks).without_search_fields().prefetch_related("tags"))
         for item in items:
             item.set_search_tags(tag.name for tag in item.tags.all())
+        before = stored_vocabulary(cls, pks)
         cls.objects.bulk_update(items, ["search_tags", "fuzzy_text"], batch_size=500)
-        for audience in ("public", "internal"):
-            SearchWord.add_from(
-                [audience], *(item.search_tags for item in items if audience in item.audiences)
-            )
+        SearchWord.replace(before, stored_vocabulary(cls, pks))
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or "item"

@@ -14,7 +14,6 @@ revision records the import.
 """
 
 import copy
-from collections import defaultdict
 from dataclasses import dataclass
 
 import reversion
@@ -35,7 +34,7 @@ from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibi
 from dealkennis.forms import tag_length_error
 from dealkennis.importing import cell_text, nul_message
 from dealkennis.models import ContentVersion, Deal, Programme
-from dealkennis.suggestions import SearchWord
+from dealkennis.suggestions import SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.workflow import Stored, check_change
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,
@@ -321,6 +320,7 @@ class KnowledgeItemResource(resources.ModelResource):
             entry.item.updated_at = now
         updated = [entry.item for entry in self.pending if not entry.new]
         self.keep_unversioned_state([item.pk for item in updated], user)
+        words_before = stored_vocabulary(model, [item.pk for item in updated])
         model.objects.bulk_create([entry.item for entry in self.pending if entry.new], batch_size=BATCH)
         writable = [
             field.name
@@ -329,20 +329,12 @@ class KnowledgeItemResource(resources.ModelResource):
         ]
         update_in_bulk(model, updated, writable)
         set_tags(model, {entry.item.pk: entry.tags for entry in self.pending if entry.tag_names is not None})
-        self.add_search_words()
+        # What `save` does to each audience's typo vocabulary, for the whole batch.
+        SearchWord.replace(words_before, vocabulary_of(entry.item for entry in self.pending))
         ContentVersion.bump()
         self.tell_contributors()
         comment = _("Geïmporteerd uit %(file)s") % {"file": file_name or _("een bestand")}
         self.record_revision([entry.item.pk for entry in self.pending], user, comment)
-
-    def add_search_words(self):
-        """What `save` adds to each audience's typo vocabulary, for the whole batch."""
-        texts = defaultdict(list)
-        for entry in self.pending:
-            texts[entry.item.audiences].extend([entry.item.fuzzy_text, entry.item.body_text])
-        for audiences, words in texts.items():
-            for start in range(0, len(words), BATCH):
-                SearchWord.add_from(audiences, *words[start : start + BATCH])
 
     def tell_contributors(self):
         """The mail a status change sends on `save`, for the items the batch moved."""

@@ -1,4 +1,4 @@
-"""Keep the copied names that feed the search vector in step with their sources."""
+"""Keep the copied names that feed the search vector, and the typo vocabulary, in step with their sources."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -7,6 +7,7 @@ from taggit.models import Tag, TaggedItem
 
 from dealkennis import notifications
 from dealkennis.models import ContentVersion, Deal, KnowledgeItem, Programme
+from dealkennis.suggestions import SearchWord, stored_vocabulary
 
 
 # Tag links change through the item's tag manager, but also on their own (the
@@ -45,6 +46,19 @@ def _knowledge_models():
     from lessons.models import Lesson
 
     return (Card, Lesson)
+
+
+# A deleted item's words leave the vocabularies that no other item holds them for.
+@receiver(pre_delete)
+def remember_words_of_deleted_item(sender, instance, **kwargs):
+    if isinstance(instance, KnowledgeItem):
+        instance.words_before_delete = stored_vocabulary(sender, [instance.pk])
+
+
+@receiver(post_delete)
+def forget_words_of_deleted_item(sender, instance, **kwargs):
+    if isinstance(instance, KnowledgeItem):
+        SearchWord.replace(getattr(instance, "words_before_delete", {}), {})
 
 
 @receiver(pre_delete, sender=Deal)

@@ -5,6 +5,7 @@ The vocabulary is a model of the dealkennis app; `dealkennis.models` imports it.
 
 import difflib
 import re
+from collections import defaultdict
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import connection, models, transaction
@@ -14,8 +15,9 @@ from dealkennis.search import fold
 
 # Words of the searched text, folded as `fold` does, that typo correction knows.
 WORD_PATTERN = r"[^\W\d_]{4,100}"
+# Which visibilities each audience sees among published items: `visible_to`.
+VISIBILITIES = {"public": ["public"], "internal": ["public", "internal"]}
 # The same words collected in SQL from every visible item, for a bulk refill.
-# The pairs say which audiences see an item of each visibility: `visible_to`.
 FILL_SEARCH_WORDS_SQL = """
 INSERT INTO dealkennis_searchword (audience, word)
 SELECT DISTINCT seen.audience, words.word FROM (
@@ -25,11 +27,52 @@ SELECT DISTINCT seen.audience, words.word FROM (
     SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
     FROM lessons_lesson WHERE status = 'published'
 ) AS words (visibility, word)
-JOIN (VALUES ('public', 'public'), ('public', 'internal'), ('internal', 'internal'))
-AS seen (visibility, audience) USING (visibility)
+JOIN unnest(%(visibilities)s::text[], %(audiences)s::text[]) AS seen (visibility, audience)
+USING (visibility)
 WHERE length(words.word) BETWEEN 4 AND 100
 ON CONFLICT DO NOTHING
 """
+# A word leaves an audience's vocabulary when no item that audience may see
+# holds it any more. The search vectors answer that from their GIN indexes;
+# they stem, so a word stays while a visible item holds a word of the same
+# stem, which tells the reader nothing hidden. A stop word (empty query) stays.
+FORGET_SEARCH_WORDS_SQL = """
+DELETE FROM dealkennis_searchword AS known
+WHERE known.audience = %(audience)s AND known.word = ANY(%(words)s)
+AND numnode(plainto_tsquery('dealkennis_nl', known.word)) > 0
+AND NOT EXISTS (
+    SELECT FROM cards_card WHERE status = 'published' AND visibility = ANY(%(visibilities)s)
+    AND search_vector @@ plainto_tsquery('dealkennis_nl', known.word))
+AND NOT EXISTS (
+    SELECT FROM lessons_lesson WHERE status = 'published' AND visibility = ANY(%(visibilities)s)
+    AND search_vector @@ plainto_tsquery('dealkennis_nl', known.word))
+"""
+
+
+def words_of(*texts):
+    return {word for text in texts for word in re.findall(WORD_PATTERN, fold(text))}
+
+
+def vocabulary_of(items):
+    """The words of these items (as they are in memory) by the audience that may see them."""
+    vocabulary = defaultdict(set)
+    for item in items:
+        words = words_of(item.fuzzy_text, item.body_text)
+        for audience in item.audiences:
+            vocabulary[audience] |= words
+    return vocabulary
+
+
+def stored_vocabulary(model, pks):
+    """`vocabulary_of` the rows as the database holds them: read it before a change is written."""
+    vocabulary = defaultdict(set)
+    rows = model._default_manager.filter(pk__in=pks, status="published")
+    for visibility, *texts in rows.values_list("visibility", "fuzzy_text", "body_text").iterator():
+        words = words_of(*texts)
+        for audience, seen in VISIBILITIES.items():
+            if visibility in seen:
+                vocabulary[audience] |= words
+    return vocabulary
 
 
 class SearchWord(models.Model):
@@ -39,9 +82,9 @@ class SearchWord(models.Model):
     corpus size, where comparing it with every item's text is not. A known word
     gets no suggestion, so a word of an item a reader may not see must not be
     known to that reader's audience (`dealkennis.models.audience`): it would
-    show that the word exists. Words are added as items are saved visible and
-    kept when an item is withdrawn (its readers saw them); `fill_from_items`
-    rebuilds from scratch.
+    show that the word exists. Words are added as items are saved visible, and forgotten when
+    the last item an audience may see that holds them is withdrawn, deleted or
+    edited (`forget`); `fill_from_items` rebuilds from scratch.
     """
 
     pk = models.CompositePrimaryKey("audience", "word")
@@ -57,7 +100,7 @@ class SearchWord(models.Model):
 
     @classmethod
     def add_from(cls, audiences, *texts):
-        words = {word for text in texts for word in re.findall(WORD_PATTERN, fold(text))}
+        words = words_of(*texts)
         cls.objects.bulk_create(
             [cls(audience=audience, word=word) for audience in audiences for word in sorted(words)],
             ignore_conflicts=True,
@@ -84,12 +127,46 @@ class SearchWord(models.Model):
         return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
 
     @classmethod
+    def forget(cls, audience, words):
+        """Drop `words` from `audience`'s vocabulary, but those an item it may see still holds.
+
+        Call it after the change is written: the changed item counts as it is now.
+        """
+        if words:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    FORGET_SEARCH_WORDS_SQL,
+                    {"audience": audience, "words": sorted(words), "visibilities": VISIBILITIES[audience]},
+                )
+
+    @classmethod
+    def replace(cls, before, after):
+        """Keep the vocabulary in step with a change of items, after it is written.
+
+        `before` and `after` map each audience to the words of the changed
+        items it saw then and sees now; a word the change took away from an
+        audience is forgotten unless another item it may see holds it.
+        """
+        for audience, words in after.items():
+            cls.objects.bulk_create(
+                [cls(audience=audience, word=word) for word in sorted(words)], ignore_conflicts=True
+            )
+        for audience, words in before.items():
+            cls.forget(audience, words - after.get(audience, set()))
+
+    @classmethod
     @transaction.atomic
     def fill_from_items(cls):
         """Rebuild every audience's words from the items it may see now."""
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM dealkennis_searchword")
-            cursor.execute(FILL_SEARCH_WORDS_SQL)
+            seen = [
+                (visibility, audience) for audience, kinds in VISIBILITIES.items() for visibility in kinds
+            ]
+            cursor.execute(
+                FILL_SEARCH_WORDS_SQL,
+                {"visibilities": [pair[0] for pair in seen], "audiences": [pair[1] for pair in seen]},
+            )
 
 
 # Trigram similarity from which a known word is a candidate for a mistyped one.

@@ -120,3 +120,63 @@ def test_the_vocabulary_follows_visible_to_for_every_status_and_visibility(membe
         assert set(lesson.audiences) == may_see, (lesson.status, lesson.visibility)
         filled = set(SearchWord.objects.filter(word=word).values_list("audience", flat=True))
         assert filled == may_see, (lesson.status, lesson.visibility)
+
+
+def known(audience):
+    return set(SearchWord.objects.filter(audience=audience).values_list("word", flat=True))
+
+
+def test_withdrawing_the_only_item_holding_a_word_forgets_it(client, make_lesson):
+    lesson = make_lesson(title="Kwartiermaker")
+    assert "kwartiermaker" in known("public") and "kwartiermaker" in known("internal")
+    lesson.status = "draft"
+    lesson.save()
+    assert "kwartiermaker" not in known("public") | known("internal")
+    assert suggestion(client, "kwartiermakr") == ""
+
+
+def test_making_an_item_internal_forgets_its_words_for_the_public_only(make_card):
+    card = make_card(title="Kwartiermaker")
+    card.visibility = "internal"
+    card.save()
+    assert "kwartiermaker" not in known("public")
+    assert "kwartiermaker" in known("internal")
+
+
+def test_a_word_another_visible_item_holds_is_kept(make_lesson, make_card):
+    make_card(title="Kwartiermaker gezocht")
+    lesson = make_lesson(title="Kwartiermaker")
+    lesson.status = "archived"
+    lesson.save()
+    assert "kwartiermaker" in known("public")
+
+
+def test_editing_a_word_out_of_the_text_forgets_it(make_lesson):
+    lesson = make_lesson(title="Over de kwartiermaker", body="Een dwarsligger in het overleg.")
+    lesson.body = "Een gesprek in het overleg."
+    lesson.save()
+    assert "dwarsligger" not in known("public") | known("internal")
+    assert {"kwartiermaker", "gesprek"} <= known("public")
+
+
+def test_deleting_an_item_forgets_its_words(make_lesson):
+    make_lesson(title="Kwartiermaker").delete()
+    assert "kwartiermaker" not in known("public") | known("internal")
+
+
+def test_removing_a_tag_forgets_its_word(make_lesson):
+    lesson = make_lesson(title="Een les", tags=["dwarsligger"])
+    assert "dwarsligger" in known("public")
+    lesson.tags.set([])
+    assert "dwarsligger" not in known("public")
+
+
+def test_an_import_that_withdraws_an_item_forgets_its_words(programme, make_lesson):
+    from lessons.resources import LessonResource
+    from tests.test_imports import dataset, lesson_row
+
+    make_lesson(slug="les", title="Kwartiermaker")
+    row = lesson_row(programme, slug="les", title="Een les", status="draft", visibility="public")
+    result = LessonResource().import_data(dataset([row]), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert "kwartiermaker" not in known("public") | known("internal")
