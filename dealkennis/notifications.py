@@ -34,7 +34,8 @@ _SENT_REMEMBERED = 256
 
 def remember_stored_status(sender, instance, raw=False, **kwargs):
     # Only a lesson someone shared has anyone to tell; the others cost no query.
-    before = stored_state(instance) if instance.contributor_id else None
+    # A raw save (loaddata, restoring a backup) replays stored rows: no news.
+    before = stored_state(instance) if instance.contributor_id and not raw else None
     instance._status_before_save = before.status if before else None
 
 

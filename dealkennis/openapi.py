@@ -332,7 +332,7 @@ def document(request):
                                     **_known_or_ignored({"type": "string", "enum": ["relevance", "date"]}),
                                     "default": "relevance",
                                 },
-                                _("Volgorde; bij een andere waarde is het relevance."),
+                                _("Volgorde; bij een andere waarde: op relevantie."),
                             ),
                             *_filter_parameters(),
                         ],
