@@ -34,8 +34,8 @@ _SENT_REMEMBERED = 256
 
 def remember_stored_status(sender, instance, raw=False, **kwargs):
     # Only a lesson someone shared has anyone to tell; the others cost no query.
-    # A raw save (loaddata, restoring a backup) replays stored rows: no news.
-    before = stored_state(instance) if instance.contributor_id and not raw else None
+    # Raw saves count too: django-reversion writes a restored version back raw.
+    before = stored_state(instance) if instance.contributor_id else None
     instance._status_before_save = before.status if before else None
 
 

@@ -21,7 +21,6 @@ from django.utils import translation
 from reversion.models import Version
 
 from dealkennis.roles import COORDINATOR
-from lessons.models import Lesson
 from lessons.resources import LessonResource
 from tests.test_coordinators import admin_form, staff_client
 from tests.test_settings import PRODUCTION_ENV, _manage
@@ -213,19 +212,6 @@ def test_no_mail_without_a_change_of_status_or_without_a_contributor(
         orphan = make_lesson(status="review")
         orphan.status = "published"
         orphan.save()
-    assert received() == []
-
-
-def test_loading_stored_rows_sends_no_mail(received, shared, django_capture_on_commit_callbacks):
-    # loaddata and backups replay rows with raw saves: nothing happened to tell anyone about.
-    from django.core import serializers
-
-    shared.status = "published"
-    dump = serializers.serialize("json", [shared])
-    with django_capture_on_commit_callbacks(execute=True):
-        for stored in serializers.deserialize("json", dump):
-            stored.save()
-    assert Lesson.objects.get(pk=shared.pk).status == "published"
     assert received() == []
 
 
