@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -15,7 +15,7 @@ from taggit.managers import TaggableManager
 from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
 from dealkennis.importing import SafeImportMixin
-from dealkennis.models import Deal, Programme
+from dealkennis.models import Deal, KnowledgeItem, Programme
 from dealkennis.workflow import can_publish, check_change, stored_state
 
 admin.site.site_header = _("Dealkennis beheer")
@@ -165,13 +165,13 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(self.versions(), pk=version_id)
-        with self.restoring(request, version):
-            return super().revision_view(request, object_id, version_id, extra_context)
+        with self.restoring(request, version) as refused:
+            return refused or super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(self.versions(), pk=version_id)
-        with self.restoring(request, version):
-            return super().recover_view(request, version_id, extra_context)
+        with self.restoring(request, version) as refused:
+            return refused or super().recover_view(request, version_id, extra_context)
 
     def versions(self):
         return Version.objects.get_for_model(self.model)
@@ -184,10 +184,35 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
         or checked, so the workflow must compare with the row as it was before.
         """
         with transaction.atomic():
-            request.restored_over = stored_state(
-                self.model(pk=version.object_id), lock=request.method == "POST"
-            )
-            yield
+            lock = request.method == "POST"
+            request.restored_over = stored_state(self.model(pk=version.object_id), lock=lock)
+            yield self.refuse_restoring_others(request, version, lock)
+
+    def refuse_restoring_others(self, request, version, lock):
+        """A redirect with a message when the restore would change another item against the workflow.
+
+        django-reversion writes back the whole revision, and an import records
+        all its items in one: each of the others must pass the rule too.
+        """
+        for other in version.revision.version_set.exclude(pk=version.pk):
+            item = other._object_version.object
+            if not isinstance(item, KnowledgeItem):
+                continue
+            try:
+                check_change(request.user, item, stored_state(item, lock=lock))
+            except ValidationError as refusal:
+                message = _(
+                    "Deze versie hoort bij een wijziging van meer items; terugzetten zou ook "
+                    "“%(item)s” wijzigen. %(refusal)s"
+                )
+                self.message_user(
+                    request,
+                    message % {"item": item, "refusal": " ".join(refusal.messages)},
+                    messages.ERROR,
+                )
+                opts = self.model._meta
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

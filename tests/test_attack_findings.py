@@ -1,0 +1,65 @@
+"""Findings of an attack on the merged work of issue 13, each with the test that failed before its fix."""
+
+import pytest
+import reversion
+from reversion.models import Version
+
+from dealkennis.roles import COORDINATOR, EDITOR
+from lessons.models import Lesson
+from tests.test_coordinators import admin_form, staff_client
+from tests.test_workflow_paths import post_as_shown
+
+
+@pytest.fixture
+def coordinator_client(db):
+    return staff_client(COORDINATOR, "coordinator")[0]
+
+
+@pytest.fixture
+def editor_client(db):
+    return staff_client(EDITOR, "redacteur")[0]
+
+
+def one_revision(user, *items):
+    """A revision holding several items, as an import records it."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        for item in items:
+            reversion.add_to_revision(item)
+
+
+@pytest.mark.django_db
+def test_editor_restoring_one_item_of_an_import_revision_does_not_publish_the_others(
+    coordinator_client, editor_client, make_lesson
+):
+    # An import records all its items in one revision; restoring one of them
+    # makes django-reversion write back the whole revision.
+    draft = make_lesson(slug="concept", status="draft")
+    published = make_lesson(slug="gepubliceerd", status="published")
+    one_revision(None, draft, published)
+    Lesson.objects.filter(pk=published.pk).update(status="draft")  # the coordinator withdrew it later
+    version = Version.objects.get_for_object(draft).get()
+
+    url = f"/admin/lessons/lesson/{draft.pk}/history/{version.pk}/"
+    form = admin_form(draft, status="draft", loaded_version=draft.updated_at.isoformat())
+    response = editor_client.post(url, form, follow=True)
+
+    assert Lesson.objects.get(pk=published.pk).status == "draft"
+    assert "terugzetten zou ook “" in response.content.decode()
+    assert Version.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_coordinator_restoring_an_import_revision_still_restores_all_its_items(
+    coordinator_client, make_lesson
+):
+    draft = make_lesson(slug="concept", status="draft")
+    published = make_lesson(slug="gepubliceerd", status="published")
+    one_revision(None, draft, published)
+    Lesson.objects.filter(pk=published.pk).update(status="draft")
+    version = Version.objects.get_for_object(draft).get()
+
+    url = f"/admin/lessons/lesson/{draft.pk}/history/{version.pk}/"
+    assert post_as_shown(coordinator_client, url, admin_form(draft, status="draft")).status_code == 302
+
+    assert Lesson.objects.get(pk=published.pk).status == "published"
