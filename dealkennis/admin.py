@@ -3,6 +3,8 @@ from contextlib import contextmanager
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -108,6 +110,16 @@ class KnowledgeItemForm(forms.ModelForm):
         status_changed = self.before is None or self.before.status != self.instance.status
         field = "status" if status_changed else "visibility"
         return field if field in self.fields else None
+
+
+class ItemChangeList(ChangeList):
+    def get_filters(self, request):
+        # Django turns a date filter's ValueError into its "invalid filter"
+        # answer (?e=1), but a year too large for a date overflows instead.
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 STATUS_SYMBOLS = {
@@ -232,6 +244,9 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_search_fields()
+
+    def get_changelist(self, request, **kwargs):
+        return ItemChangeList
 
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)

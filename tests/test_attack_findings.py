@@ -63,3 +63,27 @@ def test_coordinator_restoring_an_import_revision_still_restores_all_its_items(
     assert post_as_shown(coordinator_client, url, admin_form(draft, status="draft")).status_code == 302
 
     assert Lesson.objects.get(pk=published.pk).status == "published"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/lessons/lesson/?status__exact=%00",
+        "/admin/cards/card/?title__startswith=a%00b",
+        "/admin/lessons/lesson/a%00b/history/",
+        "/admin/autocomplete/?term=%00&app_label=lessons&model_name=lesson&field_name=deal",
+    ],
+)
+def test_a_nul_in_an_admin_url_is_a_clear_refusal(coordinator_client, url):
+    response = coordinator_client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["lessons/lesson", "cards/card"])
+def test_a_year_too_large_for_the_date_filter_is_no_server_error(coordinator_client, kind):
+    response = coordinator_client.get(f"/admin/{kind}/?updated_at__year=99999999999999999999")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
