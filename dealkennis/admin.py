@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -110,6 +111,13 @@ class KnowledgeItemForm(forms.ModelForm):
         status_changed = self.before is None or self.before.status != self.instance.status
         field = "status" if status_changed else "visibility"
         return field if field in self.fields else None
+
+
+class ItemAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        # Django looks up the posted ids as they are to show the form again:
+        # one that is no number would be a 500 instead of the field's error.
+        return super().optgroups(name, [v for v in value if str(v).isdecimal()], attr)
 
 
 class ItemChangeList(ChangeList):
@@ -244,6 +252,11 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_search_fields()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ItemAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return ItemChangeList

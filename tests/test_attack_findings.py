@@ -87,3 +87,12 @@ def test_a_year_too_large_for_the_date_filter_is_no_server_error(coordinator_cli
     response = coordinator_client.get(f"/admin/{kind}/?updated_at__year=99999999999999999999")
     assert response.status_code == 302
     assert response["Location"].endswith("?e=1")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("deal", ["abc", "\x00", "[]", "²"])
+def test_a_deal_that_is_no_number_is_a_form_error_in_the_admin(editor_client, make_lesson, deal):
+    lesson = make_lesson(status="draft")
+    response = editor_client.post(f"/admin/lessons/lesson/{lesson.pk}/change/", admin_form(lesson, deal=deal))
+    assert response.status_code == 200
+    assert "deal" in response.context["adminform"].form.errors
