@@ -583,3 +583,24 @@ def test_card_import_keeps_tags_when_the_file_has_no_tags_column(make_card, prog
     assert card.title == "Nieuwe titel"
     assert list(card.tags.names()) == ["juristen"]
     assert card.search_tags == "juristen"
+
+
+@pytest.mark.parametrize("field", ["status", "programme", "slug", "tags", "title"])
+def test_true_or_false_in_a_text_column_gets_a_dutch_message(programme, field):
+    client, _ = staff_client(EDITOR, "redacteur")
+    for value in (True, False):
+        response = upload(client, json.dumps([lesson_row(programme, **{field: value})]).encode(), "json")
+        assert "waar of onwaar" in text(response), (field, value)
+        assert response.context.get("confirm_form") is None
+    assert not Lesson.objects.exists()
+
+
+def test_true_or_false_in_a_yes_no_column_is_read(programme, make_card):
+    card = make_card(slug="kaart", awaiting_check=False)
+    client, _ = staff_client(EDITOR, "redacteur")
+    row = {"slug": "kaart", "title": card.title, "programme": programme.slug, "awaiting_check": True}
+    preview = upload(client, json.dumps([row]).encode(), "json", model="cards/card")
+    assert preview.context.get("confirm_form") is not None, page_errors(preview)
+    confirm(client, preview, model="cards/card")
+    card.refresh_from_db()
+    assert card.awaiting_check is True
