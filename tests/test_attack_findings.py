@@ -96,3 +96,11 @@ def test_a_deal_that_is_no_number_is_a_form_error_in_the_admin(editor_client, ma
     response = editor_client.post(f"/admin/lessons/lesson/{lesson.pk}/change/", admin_form(lesson, deal=deal))
     assert response.status_code == 200
     assert "deal" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["format=99", "foo=1", "updated_at__year=99999999999999999999"])
+def test_an_export_url_with_a_filter_that_does_not_exist_is_no_server_error(coordinator_client, query):
+    response = coordinator_client.get(f"/admin/lessons/lesson/export/?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/lessons/lesson/?e=1"
