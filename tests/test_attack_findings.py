@@ -104,3 +104,20 @@ def test_an_export_url_with_a_filter_that_does_not_exist_is_no_server_error(coor
     response = coordinator_client.get(f"/admin/lessons/lesson/export/?{query}")
     assert response.status_code == 302
     assert response["Location"] == "/admin/lessons/lesson/?e=1"
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_hand_a_draft_to_another_reader_as_their_submission(
+    editor_client, make_lesson, member, member_client
+):
+    # Whoever is the contributor sees the lesson's title, status and note on
+    # "Mijn inzendingen" and gets its status mail: only the share form sets it.
+    lesson = make_lesson(status="draft", title="Geheim concept")
+    response = editor_client.post(
+        f"/admin/lessons/lesson/{lesson.pk}/change/", admin_form(lesson, contributor=member.pk)
+    )
+    assert response.status_code == 302
+
+    lesson.refresh_from_db()
+    assert lesson.contributor is None
+    assert "Geheim concept" not in member_client.get("/lessen/mijn-inzendingen/").content.decode()
