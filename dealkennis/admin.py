@@ -3,6 +3,7 @@ from contextlib import contextmanager
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -26,6 +27,18 @@ admin.site.site_title = _("Dealkennis beheer")
 admin.site.index_title = _("Kaarten, lessen en programma's beheren")
 
 
+class SelectionCheckMixin:
+    def response_action(self, request, queryset):
+        # Django filters on the posted ids as they are: one that is no number
+        # would be a 500. Refusing it sends the list back with this message.
+        if not all(value.isdecimal() for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request, _("Deze keuze van items is ongeldig; kies ze opnieuw in de lijst."), messages.ERROR
+            )
+            return None
+        return super().response_action(request, queryset)
+
+
 class DealInline(admin.TabularInline):
     model = Deal
     extra = 0
@@ -34,7 +47,7 @@ class DealInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SelectionCheckMixin, admin.ModelAdmin):
     list_display = ["name", "ministries"]
     search_fields = ["name", "ministries"]
     prepopulated_fields = {"slug": ["name"]}
@@ -42,7 +55,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
+class DealAdmin(SelectionCheckMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "signed_on", "ended_on"]
     list_filter = ["programme"]
     search_fields = ["name", "partners"]
@@ -138,7 +151,7 @@ STATUS_SYMBOLS = {
 }
 
 
-class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
+class KnowledgeItemAdmin(SelectionCheckMixin, SafeImportMixin, VersionAdmin):
     """What the admin of cards and lessons shares: lists, workflow, history, import."""
 
     list_display = [
