@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -126,11 +126,19 @@ class KnowledgeItemForm(forms.ModelForm):
         return field if field in self.fields else None
 
 
-class ItemAutocompleteSelect(AutocompleteSelect):
+class NumericSelection:
     def optgroups(self, name, value, attr=None):
         # Django looks up the posted ids as they are to show the form again:
         # one that is no number would be a 500 instead of the field's error.
         return super().optgroups(name, [v for v in value if str(v).isdecimal()], attr)
+
+
+class ItemAutocompleteSelect(NumericSelection, AutocompleteSelect):
+    pass
+
+
+class ItemAutocompleteSelectMultiple(NumericSelection, AutocompleteSelectMultiple):
+    pass
 
 
 class ItemChangeList(ChangeList):
@@ -270,6 +278,13 @@ class KnowledgeItemAdmin(SelectionCheckMixin, SafeImportMixin, VersionAdmin):
         if db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = ItemAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ItemAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return ItemChangeList

@@ -131,3 +131,24 @@ def test_a_selected_item_that_is_no_number_is_refused_in_a_bulk_action(coordinat
     assert response.status_code == 302
     page = coordinator_client.get(response["Location"]).content.decode()
     assert "ongeldig" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lessons", ["abc", "\x00", "²"])
+def test_a_linked_lesson_that_is_no_number_is_a_form_error_in_the_card_admin(
+    editor_client, make_card, lessons
+):
+    card = make_card(status="draft")
+    form = {
+        **{name: getattr(card, name) for name in ["title", "slug", "question", "answer", "summary", "body"]},
+        **{
+            name: getattr(card, name) for name in ["stream", "mode", "order", "level", "status", "visibility"]
+        },
+        "programme": card.programme_id,
+        "source": card.source,
+        "lessons": [lessons],
+        "loaded_version": card.updated_at.isoformat(),
+    }
+    response = editor_client.post(f"/admin/cards/card/{card.pk}/change/", form)
+    assert response.status_code == 200
+    assert "lessons" in response.context["adminform"].form.errors
