@@ -3,9 +3,13 @@ from contextlib import contextmanager
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -15,12 +19,24 @@ from taggit.managers import TaggableManager
 from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
 from dealkennis.importing import SafeImportMixin
-from dealkennis.models import Deal, Programme
+from dealkennis.models import Deal, KnowledgeItem, Programme
 from dealkennis.workflow import COORDINATOR_STATUSES, can_publish, check_change, stored_state
 
 admin.site.site_header = _("Dealkennis beheer")
 admin.site.site_title = _("Dealkennis beheer")
 admin.site.index_title = _("Kaarten, lessen en programma's beheren")
+
+
+class SelectionCheckMixin:
+    def response_action(self, request, queryset):
+        # Django filters on the posted ids as they are: one that is no number
+        # would be a 500. Refusing it sends the list back with this message.
+        if not all(value.isdecimal() for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request, _("Deze keuze van items is ongeldig; kies ze opnieuw in de lijst."), messages.ERROR
+            )
+            return None
+        return super().response_action(request, queryset)
 
 
 class DealInline(admin.TabularInline):
@@ -31,7 +47,7 @@ class DealInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SelectionCheckMixin, admin.ModelAdmin):
     list_display = ["name", "ministries"]
     search_fields = ["name", "ministries"]
     prepopulated_fields = {"slug": ["name"]}
@@ -39,7 +55,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
+class DealAdmin(SelectionCheckMixin, admin.ModelAdmin):
     list_display = ["name", "programme", "signed_on", "ended_on"]
     list_filter = ["programme"]
     search_fields = ["name", "partners"]
@@ -110,6 +126,31 @@ class KnowledgeItemForm(forms.ModelForm):
         return field if field in self.fields else None
 
 
+class NumericSelection:
+    def optgroups(self, name, value, attr=None):
+        # Django looks up the posted ids as they are to show the form again:
+        # one that is no number would be a 500 instead of the field's error.
+        return super().optgroups(name, [v for v in value if str(v).isdecimal()], attr)
+
+
+class ItemAutocompleteSelect(NumericSelection, AutocompleteSelect):
+    pass
+
+
+class ItemAutocompleteSelectMultiple(NumericSelection, AutocompleteSelectMultiple):
+    pass
+
+
+class ItemChangeList(ChangeList):
+    def get_filters(self, request):
+        # Django turns a date filter's ValueError into its "invalid filter"
+        # answer (?e=1), but a year too large for a date overflows instead.
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 STATUS_SYMBOLS = {
     Status.DRAFT: "✎",
     Status.REVIEW: "⧗",
@@ -118,7 +159,7 @@ STATUS_SYMBOLS = {
 }
 
 
-class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
+class KnowledgeItemAdmin(SelectionCheckMixin, SafeImportMixin, VersionAdmin):
     """What the admin of cards and lessons shares: lists, workflow, history, import."""
 
     list_display = [
@@ -165,13 +206,13 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(self.versions(), pk=version_id)
-        with self.restoring(request, version):
-            return super().revision_view(request, object_id, version_id, extra_context)
+        with self.restoring(request, version) as refused:
+            return refused or super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(self.versions(), pk=version_id)
-        with self.restoring(request, version):
-            return super().recover_view(request, version_id, extra_context)
+        with self.restoring(request, version) as refused:
+            return refused or super().recover_view(request, version_id, extra_context)
 
     def versions(self):
         return Version.objects.get_for_model(self.model)
@@ -184,10 +225,35 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
         or checked, so the workflow must compare with the row as it was before.
         """
         with transaction.atomic():
-            request.restored_over = stored_state(
-                self.model(pk=version.object_id), lock=request.method == "POST"
-            )
-            yield
+            lock = request.method == "POST"
+            request.restored_over = stored_state(self.model(pk=version.object_id), lock=lock)
+            yield self.refuse_restoring_others(request, version, lock)
+
+    def refuse_restoring_others(self, request, version, lock):
+        """A redirect with a message when the restore would change another item against the workflow.
+
+        django-reversion writes back the whole revision, and an import records
+        all its items in one: each of the others must pass the rule too.
+        """
+        for other in version.revision.version_set.exclude(pk=version.pk):
+            item = other._object_version.object
+            if not isinstance(item, KnowledgeItem):
+                continue
+            try:
+                check_change(request.user, item, stored_state(item, lock=lock))
+            except ValidationError as refusal:
+                message = _(
+                    "Deze versie hoort bij een wijziging van meer items; terugzetten zou ook "
+                    "“%(item)s” wijzigen. %(refusal)s"
+                )
+                self.message_user(
+                    request,
+                    message % {"item": item, "refusal": " ".join(refusal.messages)},
+                    messages.ERROR,
+                )
+                opts = self.model._meta
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -207,6 +273,21 @@ class KnowledgeItemAdmin(SafeImportMixin, VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_search_fields()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ItemAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ItemAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return ItemChangeList
 
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)

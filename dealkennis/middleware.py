@@ -2,6 +2,7 @@ import json
 from http.client import responses
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -68,3 +69,25 @@ class ApiErrorMiddleware:
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
         return response
+
+
+class AdminNulMiddleware:
+    """A NUL character in an admin URL is refused with 400 before any view reads it.
+
+    The admin's filters, search, autocomplete and object URLs pass such values
+    straight to PostgreSQL, whose text cannot hold NUL (a 500). The public
+    pages read their few parameters themselves and explain the refusal there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/admin/") and (
+            "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", "")
+        ):
+            return HttpResponseBadRequest(
+                _("Een adres in het beheer mag geen NUL-teken (0x00) bevatten; haal dat teken weg."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

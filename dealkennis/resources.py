@@ -20,6 +20,7 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.db.models import BooleanField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -229,10 +230,15 @@ class KnowledgeItemResource(resources.ModelResource):
             for pk, status, visibility in rows.values_list("pk", "status", "visibility")
         }
 
+    def yes_no_columns(self):
+        return {field.name for field in self._meta.model._meta.fields if isinstance(field, BooleanField)}
+
     def before_import_row(self, row, **kwargs):
         problems = {}
         for key, value in list(row.items()):
             try:
+                if isinstance(value, bool) and key not in self.yes_no_columns():
+                    raise ValueError(_("Hier staat waar of onwaar; verwacht wordt een tekst of code."))
                 row[key] = restore_formula(cell_text(value))
             except ValueError as error:
                 problems[key] = str(error)

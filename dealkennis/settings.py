@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "dealkennis.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dealkennis.middleware.ChosenLanguageMiddleware",
+    "dealkennis.middleware.AdminNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -33,4 +33,7 @@ class LessonAdmin(KnowledgeItemAdmin):
             {"fields": [("status", "visibility"), ("source_kind", "source"), "contributor", "review_note"]},
         ),
     ]
-    raw_id_fields = ["contributor"]
+    # Set by the share form only: the contributor sees the lesson on "Mijn
+    # inzendingen" and gets mail about it, so the admin cannot hand a lesson
+    # (a draft, say) to someone else.
+    readonly_fields = ["contributor"]

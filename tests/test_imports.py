@@ -582,3 +582,24 @@ def test_the_cell_limit_is_written_the_way_each_language_groups_numbers():
         assert "100.000" in too_long_message()
     with translation.override("en"):
         assert "100,000" in too_long_message()
+
+
+@pytest.mark.parametrize("field", ["status", "programme", "slug", "tags", "title"])
+def test_true_or_false_in_a_text_column_gets_a_dutch_message(programme, field):
+    client, _ = staff_client(EDITOR, "redacteur")
+    for value in (True, False):
+        response = upload(client, json.dumps([lesson_row(programme, **{field: value})]).encode(), "json")
+        assert "waar of onwaar" in text(response), (field, value)
+        assert response.context.get("confirm_form") is None
+    assert not Lesson.objects.exists()
+
+
+def test_true_or_false_in_a_yes_no_column_is_read(programme, make_card):
+    card = make_card(slug="kaart", awaiting_check=False)
+    client, _ = staff_client(EDITOR, "redacteur")
+    row = {"slug": "kaart", "title": card.title, "programme": programme.slug, "awaiting_check": True}
+    preview = upload(client, json.dumps([row]).encode(), "json", model="cards/card")
+    assert preview.context.get("confirm_form") is not None, page_errors(preview)
+    confirm(client, preview, model="cards/card")
+    card.refresh_from_db()
+    assert card.awaiting_check is True
