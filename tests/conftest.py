@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.test import Client
 
 from cards.models import Card
-from dealkennis.demo_content import load_demo_content
+from dealkennis.content.demo import load_demo_content
 from dealkennis.models import Deal, Programme, clear_caches
 from dealkennis.roles import ROLE_PERMISSIONS, grant_roles
 from lessons.models import Lesson

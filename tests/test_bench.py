@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cards.models import Card
-from dealkennis.corpus import check_database
-from dealkennis.management.commands.bench import CLASSES, PAGES
+from dealkennis.content.bench.pages import PAGES
+from dealkennis.content.bench.queries import CLASSES
+from dealkennis.content.corpus import check_database
 from lessons.models import Lesson
 
 

@@ -45,7 +45,7 @@ from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
 from cards.models import Card
-from dealkennis.demo_content import database_is_empty, load_demo_content
+from dealkennis.content.demo import database_is_empty, load_demo_content
 from dealkennis.models import Programme
 from dealkennis.roles import COORDINATOR
 from lessons.models import Lesson

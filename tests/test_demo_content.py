@@ -7,7 +7,7 @@ import pytest
 
 from cards.models import Card
 from dealkennis.classification import Level, Mode, Order, Stream
-from dealkennis.demo_content import read_demo
+from dealkennis.content.demo import read_demo
 from dealkennis.models import Deal, Programme
 from lessons.models import Lesson
 

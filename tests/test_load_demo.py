@@ -7,7 +7,7 @@ need a database that starts empty.
 import pytest
 from django.core.management import call_command
 
-from dealkennis.demo_content import load_demo_content, read_demo
+from dealkennis.content.demo import load_demo_content, read_demo
 from dealkennis.models import Programme
 from lessons.models import Lesson
 
@@ -35,7 +35,7 @@ def test_load_demo_is_all_or_nothing(monkeypatch):
             data["card"][-1]["stream"] = "onbekend"
         return data
 
-    monkeypatch.setattr("dealkennis.demo_content.read_demo", broken)
+    monkeypatch.setattr("dealkennis.content.demo.read_demo", broken)
     with pytest.raises(Exception):  # noqa: B017 - any failure must roll everything back
         load_demo_content()
     assert not Programme.objects.exists()

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from dealkennis import corpus
+from dealkennis.content import corpus
 from dealkennis.pg_tools import ensure_database
 
 

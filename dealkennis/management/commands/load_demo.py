@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dealkennis.demo_content import database_is_empty, load_demo_content
+from dealkennis.content.demo import database_is_empty, load_demo_content
 
 
 class Command(BaseCommand):

@@ -30,7 +30,7 @@ from tqdm import tqdm
 from cards.models import Card
 from dealkennis import models as core_models
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
-from dealkennis.demo_content import DEMO_DIR, read_demo
+from dealkennis.content.demo import DEMO_DIR, read_demo
 from dealkennis.models import Deal, Programme
 from dealkennis.search import fold
 from lessons.models import Lesson, SourceKind

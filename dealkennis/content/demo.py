@@ -13,7 +13,7 @@ from cards.models import Card
 from dealkennis.models import Deal, Programme
 from lessons.models import Lesson
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 COMMON_FIELDS = (
     "title",

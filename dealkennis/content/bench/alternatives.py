@@ -1,0 +1,118 @@
+"""The plain alternatives timed beside the site's search: ts_rank in raw SQL, icontains, Tantivy."""
+
+import time
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Q
+
+from cards.models import Card
+from dealkennis.content.bench.queries import FACETS
+from dealkennis.content.bench.timing import p50_p95, timings
+from dealkennis.search import SEARCH_CONFIG
+from lessons.models import Lesson
+
+RAW_RANK_SQL = """
+SELECT kind, id, rank FROM (
+    SELECT 'card' AS kind, id, ts_rank(search_vector, websearch_to_tsquery(%(config)s, %(q)s)) AS rank
+    FROM cards_card
+    WHERE search_vector @@ websearch_to_tsquery(%(config)s, %(q)s)
+      AND status = 'published' AND visibility = 'public' {filters}
+    UNION ALL
+    SELECT 'lesson', id, ts_rank(search_vector, websearch_to_tsquery(%(config)s, %(q)s))
+    FROM lessons_lesson
+    WHERE search_vector @@ websearch_to_tsquery(%(config)s, %(q)s)
+      AND status = 'published' AND visibility = 'public' {filters}
+) AS hits
+ORDER BY rank DESC
+LIMIT 20
+"""
+
+
+def raw_rank(params):
+    filters = "".join(
+        f" AND {connection.ops.quote_name(name)} = %({name})s" for name in params if name != "q"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_RANK_SQL.format(filters=filters), {"config": SEARCH_CONFIG, **params})
+        return cursor.fetchall()
+
+
+def icontains(params):
+    """The naive search: every word somewhere in title, summary or body, first 20."""
+    text = params["q"]
+    words = [text.strip('"')] if text.startswith('"') else text.split()
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+    filters = {name: value for name, value in params.items() if name != "q"}
+    rows = []
+    for model in (Card, Lesson):
+        visible = model.objects.visible_to(AnonymousUser()).filter(condition, **filters)
+        rows += visible.values_list("pk", "title")[:20]
+    return rows[:20]
+
+
+def tantivy_index():
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("kind", stored=True, tokenizer_name="raw")
+    builder.add_integer_field("id", stored=True)
+    for name in ("title", "summary", "body"):
+        builder.add_text_field(name)
+    for name in FACETS:
+        builder.add_text_field(name, tokenizer_name="raw")
+    index = tantivy.Index(builder.build())
+    writer = index.writer(heap_size=256 * 2**20)
+    for kind, model in (("card", Card), ("lesson", Lesson)):
+        rows = (
+            model.objects.visible_to(AnonymousUser())
+            .values_list("pk", "title", "summary", "body_text", *FACETS)
+            .iterator(chunk_size=5000)
+        )
+        for pk, title, summary, body, *facets in rows:
+            fields = dict(zip(FACETS, facets, strict=True))
+            writer.add_document(
+                tantivy.Document(kind=kind, id=pk, title=title, summary=summary, body=body, **fields)
+            )
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index
+
+
+def tantivy_search(index, searcher, params):
+    # Every word required, as in the site's search; title and summary weigh more.
+    text = " ".join([params["q"], *(f"{name}:{value}" for name, value in params.items() if name != "q")])
+    query = index.parse_query(
+        text,
+        ["title", "summary", "body"],
+        field_boosts={"title": 3.0, "summary": 2.0},
+        conjunction_by_default=True,
+    )
+    result = searcher.search(query, 20)
+    return [searcher.doc(address)["id"][0] for _score, address in result.hits]
+
+
+def compare(params, runs, info):
+    """Timings of the three alternatives per query class; their row counts go into `info`."""
+    result = {
+        "raw_rank_ms": {name: p50_p95(timings(lambda p=p: raw_rank(p), runs)) for name, p in params.items()},
+        "icontains_ms": {
+            name: p50_p95(timings(lambda p=p: icontains(p), runs)) for name, p in params.items()
+        },
+    }
+    started = time.perf_counter()
+    index = tantivy_index()
+    result["tantivy_index_s"] = round(time.perf_counter() - started, 2)
+    searcher = index.searcher()
+    result["tantivy_ms"] = {
+        name: p50_p95(timings(lambda p=p: tantivy_search(index, searcher, p), runs))
+        for name, p in params.items()
+    }
+    for name, p in params.items():
+        info[name]["raw_rank_rows"] = len(raw_rank(p))
+        info[name]["icontains_rows"] = len(icontains(p))
+        info[name]["tantivy_rows"] = len(tantivy_search(index, searcher, p))
+    return result

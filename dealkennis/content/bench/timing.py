@@ -1,0 +1,35 @@
+"""Timing a call many times after a warm-up, and the percentiles the benchmark reports."""
+
+import math
+import time
+
+from dealkennis.models import clear_caches
+
+WARMUP = 3
+
+
+def percentile(samples, share):
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def timings(action, runs, cold=False, warmup=WARMUP):
+    """Milliseconds per call of `action`, after a few unmeasured warm-up calls.
+
+    Cold: the (per-process) cache is emptied before every call, untimed, so
+    each call computes everything as a query never asked before would.
+    """
+    for _ in range(warmup):
+        action()
+    samples = []
+    for _ in range(runs):
+        if cold:
+            clear_caches()
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def p50_p95(samples):
+    return {"p50": round(percentile(samples, 0.5), 3), "p95": round(percentile(samples, 0.95), 3)}
