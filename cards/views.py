@@ -70,6 +70,6 @@ def print_deck(request):
             "cards": cards,
             "per_page": per_page,
             "notices": notices + filters.ignored,
-            "querystring": query_without_layout.urlencode(),
+            "query_without_layout": query_without_layout,
         },
     )

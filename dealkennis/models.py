@@ -307,13 +307,21 @@ class KnowledgeItem(models.Model):
         return ORDER_QUESTIONS[Order(self.order)] if self.order else ""
 
     @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_internal(self):
+        return self.visibility == Visibility.INTERNAL
+
+    @property
     def is_visible_to_public(self):
-        return self.status == Status.PUBLISHED and self.visibility == Visibility.PUBLIC
+        return self.is_published and self.visibility == Visibility.PUBLIC
 
     @property
     def audiences(self):
         """The audiences (see `audience`) that may see this item: `visible_to` for one item."""
-        if self.status != Status.PUBLISHED:
+        if not self.is_published:
             return ()
         return tuple(audience for audience, seen in VISIBILITIES.items() if self.visibility in seen)
 

@@ -89,7 +89,7 @@ def item_list(request, model, template_name):
             "filters": filters,
             "programmes": programmes,
             "vocabularies": VOCABULARIES,
-            "querystring": query_without_page.urlencode(),
+            "query_without_page": query_without_page,
             "print_url": f"{reverse('card-print')}?{query_without_page.urlencode()}" if model is Card else "",
         },
     )
@@ -269,7 +269,7 @@ def search(request):
         context = {
             "outcome": outcome,
             "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
-            "querystring": _without(request.GET, "page"),
+            "query_without_page": _without(request.GET, "page"),
         }
         return outcome, render_to_string("includes/search_results.html", context, request)
 
@@ -318,7 +318,7 @@ def _without(query, *names):
     query = query.copy()
     for name in names:
         query.pop(name, None)
-    return query.urlencode()
+    return query
 
 
 @staff_member_required
