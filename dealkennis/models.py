@@ -25,6 +25,7 @@ from dealkennis.classification import (
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import fold, text_size_errors
 from dealkennis.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
+from dealkennis.tagging import ItemTagManager
 from dealkennis.workflow import publication_problems
 
 ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
@@ -187,7 +188,7 @@ class KnowledgeItem(models.Model):
     mode = models.CharField(_("leervorm"), max_length=20, choices=Mode.choices, blank=True)
     order = models.CharField(_("orde"), max_length=10, choices=Order.choices, blank=True)
     level = models.CharField(_("niveau"), max_length=20, choices=Level.choices, blank=True)
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, manager=ItemTagManager)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Internal unless a coordinator makes an item public on purpose.
@@ -343,13 +344,14 @@ class KnowledgeItem(models.Model):
 
     @classmethod
     def refresh_search_tags(cls, pks):
-        """Copy the current tag names of these items into the text that search reads."""
+        """Copy the current tag names of these items into the text that search reads; return them."""
         items = list(cls.objects.filter(pk__in=pks).without_search_fields().prefetch_related("tags"))
         for item in items:
             item.set_search_tags(tag.name for tag in item.tags.all())
         before = stored_vocabulary(cls, pks)
         cls.objects.bulk_update(items, ["search_tags", "fuzzy_text"], batch_size=500)
         SearchWord.replace(before, stored_vocabulary(cls, pks))
+        return items
 
     def _unique_slug(self):
         base = slugify(self.title)[:180] or "item"

@@ -8,26 +8,30 @@ from taggit.models import Tag, TaggedItem
 from dealkennis import notifications
 from dealkennis.models import ContentVersion, Deal, KnowledgeItem, Programme
 from dealkennis.suggestions import SearchWord, stored_vocabulary
+from dealkennis.tagging import changing_tags, link_changed_in_manager, tags_changed
 
 
 # Tag links change through the item's tag manager, but also on their own (the
-# tag admin's inline, its "merge tags" action, a deleted tag), so the links'
-# own signals are followed rather than the manager's m2m_changed.
+# tag admin's inline, its "merge tags" action, a deleted tag), so each link's
+# own signals refresh its item, unless it is part of a change through the
+# manager: that refreshes the item once, when it is done (`tags_changed`).
 @receiver(post_save, sender=TaggedItem)
 @receiver(post_delete, sender=TaggedItem)
 def refresh_tags_in_search(sender, instance, raw=False, **kwargs):
+    if link_changed_in_manager(instance):
+        return
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
     if not raw and model is not None and issubclass(model, KnowledgeItem):
         model.refresh_search_tags([instance.object_id])
+    ContentVersion.bump()
 
 
-@receiver(m2m_changed, sender=TaggedItem)
-def refresh_tags_in_memory(sender, instance, action, **kwargs):
-    # The database holds the new names already (above); the item a form, an
-    # import or a revision still holds gets them too, so a later save or
-    # snapshot of it does not carry the old ones.
-    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, KnowledgeItem):
-        instance.set_search_tags(instance.tags.values_list("name", flat=True))
+@receiver(tags_changed)
+def refresh_changed_tags_in_search(sender, instance, **kwargs):
+    # The item a form, an import or a revision holds gets the new names too,
+    # so a later save or snapshot of it does not carry the old ones.
+    for item in sender.refresh_search_tags([instance.pk]):
+        instance.search_tags, instance.fuzzy_text = item.search_tags, item.fuzzy_text
 
 
 @receiver(post_save, sender=Tag)
@@ -87,11 +91,22 @@ def bump_content_version(sender, **kwargs):
     ContentVersion.bump()
 
 
+def bump_for_saved_tag(sender, instance, created, **kwargs):
+    # A tag the item's tag manager creates for a change comes with that change's one bump.
+    if not (created and changing_tags()):
+        ContentVersion.bump()
+
+
 def connect_version_bumps():
     from cards.models import Card
     from lessons.models import Lesson
 
-    for model in (Card, Lesson, Programme, Deal, Tag, TaggedItem):
+    # Tag links bump it themselves (`refresh_tags_in_search`), or once per
+    # change through the item's tag manager.
+    tags_changed.connect(bump_content_version, dispatch_uid="version-tags")
+    post_save.connect(bump_for_saved_tag, sender=Tag, dispatch_uid="version-save-Tag")
+    post_delete.connect(bump_content_version, sender=Tag, dispatch_uid="version-delete-Tag")
+    for model in (Card, Lesson, Programme, Deal):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-save-{model.__name__}")
         post_delete.connect(
             bump_content_version, sender=model, dispatch_uid=f"version-delete-{model.__name__}"
