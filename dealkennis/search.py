@@ -2,10 +2,11 @@
 
 import re
 import unicodedata
+from contextlib import contextmanager, suppress
 
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import DatabaseError, connection, models, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -165,3 +166,41 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
             % {"n": MAX_QUERY_LENGTH}
         )
     return text, notices
+
+
+def _set_local(name, value):
+    """Set `name` to `value` (None: its default) up to the end of the transaction; return the old value."""
+    with connection.cursor() as cursor:
+        # OFFSET 0 keeps the subquery apart, so the old value is read before it is replaced.
+        cursor.execute(
+            "SELECT before.value, set_config(%s, %s, true)"
+            " FROM (SELECT current_setting(%s, true) AS value OFFSET 0) AS before",
+            [name, None if value is None else str(value), name],
+        )
+        return cursor.fetchone()[0]
+
+
+@contextmanager
+def local_setting(name, value):
+    """Run the block's queries with a PostgreSQL setting, and no other query.
+
+    `SET LOCAL` lasts to the end of the transaction (a released savepoint keeps
+    it too), so in a caller's transaction it would hold for all the caller runs
+    next. Outside one, the block gets its own transaction, whose end ends the
+    setting; inside one, the old value is put back after the block.
+    """
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            _set_local(name, value)
+            yield
+        return
+    previous = _set_local(name, value)
+    try:
+        yield
+    except BaseException:
+        # An aborted transaction takes no setting, and needs none: rolling it
+        # back to before the block undoes this setting too.
+        with suppress(DatabaseError):
+            _set_local(name, previous)
+        raise
+    _set_local(name, previous)

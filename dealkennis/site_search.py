@@ -6,6 +6,7 @@ vectors (GIN-indexed); headlines are computed only for the page shown.
 
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchRank,
 )
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, F, FloatField, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -30,7 +31,7 @@ from dealkennis.api import classification_data, page_data
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
 from dealkennis.models import ContentVersion, audience
-from dealkennis.search import SEARCH_CONFIG, clean_query, fold
+from dealkennis.search import SEARCH_CONFIG, clean_query, fold, local_setting
 from lessons.models import Lesson
 
 MODELS = {"card": Card, "lesson": Lesson}
@@ -158,17 +159,19 @@ def search(user, params, programmes, version=None) -> SearchOutcome:
     return outcome
 
 
-@transaction.atomic
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
+    with _prefer_index_scans(query):
+        return _found(user, query, filters, kind, sort, programmes, row_limit)
+
+
+def _found(user, query, filters, kind, sort, programmes, row_limit):
     chosen = {kind: MODELS[kind]} if kind else MODELS
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
     terms = without_question_words(query)
     words = query_words(terms)
     tsquery = PrefixSearchQuery(terms) if query else None
     found = {"suggestion": "", "fuzzy": False, "widened": False, "notices": [], "highlight": terms}
-    if tsquery is not None:
-        _prefer_index_scans()
 
     matched = base if tsquery is None else _matching(base, tsquery)
     facets = _facets(matched, programmes)
@@ -219,17 +222,16 @@ def _matching(base, tsquery):
     return {name: queryset.filter(search_vector=tsquery) for name, queryset in base.items()}
 
 
-def _prefer_index_scans():
+def _prefer_index_scans(query):
     """Match through the GIN index, never by reading every row's search vector.
 
     The planner does not count the cost of decompressing a stored (TOASTed)
     tsvector, so for a word in most items it picks a sequential scan that
     decompresses them all: ten times slower than the bitmap scan, which needs
-    no recheck for a plain text query. SET LOCAL keeps this to the search's
-    own transaction.
+    no recheck for a plain text query. The setting holds for the search's own
+    queries only, not for the rest of a caller's transaction.
     """
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    return local_setting("enable_seqscan", "off") if query else nullcontext()
 
 
 def _ordered_rows(matched, rank_query, held_words, sort, total, limit):
@@ -305,6 +307,10 @@ def _facets(matched, programmes):
     for kind, queryset in matched.items():
         inner, params = queryset.order_by().values("pk", *FACET_COLUMNS).query.sql_with_params()
         columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS)]
+        through = MODELS[kind]._meta.get_field("tags").through
+        tagged_table, tag_table = (
+            connection.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model())
+        )
         # One grouping over all facet columns at once (a few hundred groups at
         # most); each facet's counts are its sums, added up below.
         grouped = ", ".join(columns[1:])
@@ -313,9 +319,9 @@ def _facets(matched, programmes):
             f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
             f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, tagged.n FROM ("
             "SELECT item.tag_id, count(*) AS n FROM matched"
-            " JOIN taggit_taggeditem AS item ON item.object_id = matched.id AND item.content_type_id = %s"
+            f" JOIN {tagged_table} AS item ON item.object_id = matched.id AND item.content_type_id = %s"
             " GROUP BY item.tag_id"
-            ") AS tagged JOIN taggit_tag AS tag ON tag.id = tagged.tag_id"
+            f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ContentType.objects.get_for_model(MODELS[kind]).pk])

@@ -7,46 +7,66 @@ import difflib
 import re
 from collections import defaultdict
 
+from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from dealkennis.search import fold
+from dealkennis.search import fold, local_setting
 
 # Words of the searched text, folded as `fold` does, that typo correction knows.
 WORD_PATTERN = r"[^\W\d_]{4,100}"
 # Which visibilities each audience sees among published items: `visible_to`.
 VISIBILITIES = {"public": ["public"], "internal": ["public", "internal"]}
 # The same words collected in SQL from every visible item, for a bulk refill.
+# {words}: this model's table; {items}: each knowledge item table in turn.
 FILL_SEARCH_WORDS_SQL = """
-INSERT INTO dealkennis_searchword (audience, word)
+INSERT INTO {words} (audience, word)
 SELECT DISTINCT seen.audience, words.word FROM (
-    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
-    FROM cards_card WHERE status = 'published'
-    UNION ALL
-    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
-    FROM lessons_lesson WHERE status = 'published'
+    {item_words}
 ) AS words (visibility, word)
 JOIN unnest(%(visibilities)s::text[], %(audiences)s::text[]) AS seen (visibility, audience)
 USING (visibility)
 WHERE length(words.word) BETWEEN 4 AND 100
 ON CONFLICT DO NOTHING
 """
+ITEM_WORDS_SQL = """
+    SELECT visibility, regexp_split_to_table(lower(unaccent(fuzzy_text || ' ' || body_text)), '[^[:alpha:]]+')
+    FROM {items} WHERE status = 'published'"""
 # A word leaves an audience's vocabulary when no item that audience may see
 # holds it any more. The search vectors answer that from their GIN indexes;
 # they stem, so a word stays while a visible item holds a word of the same
 # stem, which tells the reader nothing hidden. A stop word (empty query) stays.
 FORGET_SEARCH_WORDS_SQL = """
-DELETE FROM dealkennis_searchword AS known
+DELETE FROM {words} AS known
 WHERE known.audience = %(audience)s AND known.word = ANY(%(words)s)
 AND numnode(plainto_tsquery('dealkennis_nl', known.word)) > 0
-AND NOT EXISTS (
-    SELECT FROM cards_card WHERE status = 'published' AND visibility = ANY(%(visibilities)s)
-    AND search_vector @@ plainto_tsquery('dealkennis_nl', known.word))
-AND NOT EXISTS (
-    SELECT FROM lessons_lesson WHERE status = 'published' AND visibility = ANY(%(visibilities)s)
-    AND search_vector @@ plainto_tsquery('dealkennis_nl', known.word))
+{not_in_items}
 """
+NOT_IN_ITEMS_SQL = """
+AND NOT EXISTS (
+    SELECT FROM {items} WHERE status = 'published' AND visibility = ANY(%(visibilities)s)
+    AND search_vector @@ plainto_tsquery('dealkennis_nl', known.word))"""
+
+
+# What the SQL above reads of an item: the columns every knowledge item has.
+ITEM_COLUMNS = {"status", "visibility", "fuzzy_text", "body_text", "search_vector"}
+
+
+def _tables(model):
+    """`model`'s table and each knowledge item's, quoted: the SQL above names none of them itself.
+
+    The items are found by their columns, not as subclasses of KnowledgeItem:
+    `dealkennis.models` imports this module.
+    """
+    items = sorted(
+        item._meta.db_table
+        for item in apps.get_models()
+        if ITEM_COLUMNS.issubset(field.column for field in item._meta.concrete_fields)
+    )
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), [quote(table) for table in items]
 
 
 def words_of(*texts):
@@ -113,15 +133,14 @@ class SearchWord(models.Model):
         Trigrams find the candidates (indexed); the edit-based ratio picks among
         them, since trigrams weigh a swapped pair of letters too heavily.
         """
-        with connection.cursor() as cursor:
-            # SET LOCAL: the looser threshold holds for this transaction only.
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [threshold])
-            cursor.execute(
-                "SELECT word FROM dealkennis_searchword WHERE word %% %s AND audience = %s"
-                " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
-                [word, audience, word, candidates],
+        # The % operator (trigram_similar) takes its threshold from this
+        # setting; comparing similarity() with it instead would skip the index.
+        with local_setting("pg_trgm.similarity_threshold", threshold):
+            alike = list(
+                cls.objects.filter(audience=audience, word__trigram_similar=word)
+                .order_by(TrigramSimilarity("word", word).desc(), "word")
+                .values_list("word", flat=True)[:candidates]
             )
-            alike = [row[0] for row in cursor.fetchall()]
         if not alike or word in alike:
             return ""
         return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
@@ -133,9 +152,14 @@ class SearchWord(models.Model):
         Call it after the change is written: the changed item counts as it is now.
         """
         if words:
+            words_table, item_tables = _tables(cls)
+            sql = FORGET_SEARCH_WORDS_SQL.format(
+                words=words_table,
+                not_in_items="".join(NOT_IN_ITEMS_SQL.format(items=table) for table in item_tables),
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
-                    FORGET_SEARCH_WORDS_SQL,
+                    sql,
                     {"audience": audience, "words": sorted(words), "visibilities": VISIBILITIES[audience]},
                 )
 
@@ -158,13 +182,15 @@ class SearchWord(models.Model):
     @transaction.atomic
     def fill_from_items(cls):
         """Rebuild every audience's words from the items it may see now."""
+        words_table, item_tables = _tables(cls)
+        item_words = "\n    UNION ALL".join(ITEM_WORDS_SQL.format(items=table) for table in item_tables)
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM dealkennis_searchword")
+            cursor.execute(f"DELETE FROM {words_table}")  # noqa: S608 - a quoted table name
             seen = [
                 (visibility, audience) for audience, kinds in VISIBILITIES.items() for visibility in kinds
             ]
             cursor.execute(
-                FILL_SEARCH_WORDS_SQL,
+                FILL_SEARCH_WORDS_SQL.format(words=words_table, item_words=item_words),
                 {"visibilities": [pair[0] for pair in seen], "audiences": [pair[1] for pair in seen]},
             )
 
