@@ -10,7 +10,6 @@ from dealkennis.models import ContentVersion, Programme
 from dealkennis.search import clean_query
 from dealkennis.site_search import PrefixSearchQuery, without_question_words
 from dealkennis.views import detail_context, item_list
-from lessons.models import Lesson
 
 
 def card_list(request):
@@ -20,7 +19,7 @@ def card_list(request):
 def card_detail(request, slug):
     version = ContentVersion.current()
     card = get_object_or_404(Card.objects.previewable_by(request.user).for_listing(), slug=slug)
-    lessons = Lesson.objects.visible_to(request.user).filter(cards=card).select_related("programme")
+    lessons = card.lessons.visible_to(request.user).select_related("programme")
     return render(
         request,
         "cards/card_detail.html",

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from cards.models import Card
 from dealkennis.classification import Status, Visibility
 from dealkennis.models import ContentVersion
 from dealkennis.views import detail_context, item_list
@@ -19,7 +18,7 @@ def lesson_list(request):
 def lesson_detail(request, slug):
     version = ContentVersion.current()
     lesson = get_object_or_404(Lesson.objects.previewable_by(request.user).for_listing(), slug=slug)
-    cards = Card.objects.visible_to(request.user).filter(lessons=lesson).only("title", "slug", "question")
+    cards = lesson.cards.visible_to(request.user).only("title", "slug", "question")
     return render(
         request,
         "lessons/lesson_detail.html",

@@ -99,3 +99,28 @@ def test_home_page_starter_path_skips_internal_cards_for_anonymous(client, make_
     content = client.get("/").content.decode()
     assert "Openbare startvraag?" in content
     assert "Interne startvraag?" not in content
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_related_items_follow_the_same_rule_from_either_side(make_card, make_lesson, member, signed_in):
+    reader = member if signed_in else AnonymousUser()
+    lessons = {
+        (status, visibility): make_lesson(status=status, visibility=visibility)
+        for status in ("draft", "published")
+        for visibility in ("public", "internal")
+    }
+    cards = {
+        (status, visibility): make_card(status=status, visibility=visibility)
+        for status in ("draft", "published")
+        for visibility in ("public", "internal")
+    }
+    for card in cards.values():
+        card.lessons.set(lessons.values())
+    expected = (
+        [("published", "public"), ("published", "internal")] if signed_in else [("published", "public")]
+    )
+
+    some_card = cards[("draft", "internal")]
+    assert set(some_card.lessons.visible_to(reader)) == {lessons[key] for key in expected}
+    some_lesson = lessons[("draft", "internal")]
+    assert set(some_lesson.cards.visible_to(reader)) == {cards[key] for key in expected}
