@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cards.models import Card
+from dealkennis.caching import ContentVersion
 from dealkennis.classification import Status, Visibility
-from dealkennis.models import ContentVersion
 from dealkennis.views import detail_context, item_list
 from lessons.forms import ShareLessonForm
 from lessons.models import Lesson, SourceKind
