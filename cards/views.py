@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from cards.models import Card
+from dealkennis.caching import ContentVersion
 from dealkennis.filters import ItemFilters
-from dealkennis.models import ContentVersion, Programme
+from dealkennis.models import Programme
 from dealkennis.search import clean_query
 from dealkennis.site_search import PrefixSearchQuery, without_question_words
 from dealkennis.views import detail_context, item_list

@@ -1,8 +1,7 @@
-import hashlib
-import json
+"""The core's models: programmes, deals, what cards and lessons share (KnowledgeItem), and their registry."""
 
+from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -11,6 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+# Imported for Django to register the model it defines with this app.
+from dealkennis import caching  # noqa: F401
 from dealkennis.classification import (
     CLASSIFICATION_FIELDS,
     ORDER_QUESTIONS,
@@ -118,11 +119,6 @@ class Deal(PlainTextFields, models.Model):
 SEARCH_ONLY_FIELDS = ("search_vector", "search_context", "search_tags", "fuzzy_text", "body_text")
 
 
-def audience(user):
-    """Which of the two views `visible_to` gives: signed-in readers see internal items too."""
-    return "internal" if user is not None and user.is_authenticated else "public"
-
-
 class KnowledgeItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -137,7 +133,7 @@ class KnowledgeItemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What a reader of the site may see; the admin has its own, wider view.
 
-        Readers fall into two audiences with the same view (see `audience`).
+        Readers fall into two audiences with the same view (see `caching.audience`).
         """
         published = self.published()
         if user is not None and user.is_authenticated:
@@ -321,7 +317,7 @@ class KnowledgeItem(models.Model):
 
     @property
     def audiences(self):
-        """The audiences (see `audience`) that may see this item: `visible_to` for one item."""
+        """The audiences (see `caching.audience`) that may see this item: `visible_to` for one item."""
         if not self.is_published:
             return ()
         return tuple(audience for audience, seen in VISIBILITIES.items() if self.visibility in seen)
@@ -362,56 +358,9 @@ class KnowledgeItem(models.Model):
         return slug
 
 
-def clear_caches():
-    """Empty every cache of this process (after a bulk load, and between tests)."""
-    for each in caches.all():
-        each.clear()
+def knowledge_models():
+    """The concrete kinds of knowledge item, in the installed order: cards, then lessons.
 
-
-class ContentVersion(models.Model):
-    """One counter that changes whenever published knowledge may have changed.
-
-    Cached search results, facet counts and related items are keyed by it, so
-    every worker process sees a change at once without a shared cache server.
+    The core finds them here rather than importing the apps that define them.
     """
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("inhoudsversie")
-
-    def __str__(self):
-        return str(self.value)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
-
-    @classmethod
-    def cached(cls, name, user, parts, compute, timeout=15 * 60, alias="default", version=None):
-        """`compute()`, cached per content version and audience under `name` and `parts`.
-
-        A change to the content bumps the version, so a stale entry is never
-        found again; it simply ages out of the per-process cache. A view that
-        needs the version for more than one key reads it once and passes it,
-        and reads it before any content: an edit committed in between then
-        leaves newer content under the older version, which is harmless,
-        never older content under the newer one.
-        """
-        version = cls.current() if version is None else version
-        key = f"{name}:{version}:{cls.key_parts(user, parts)}"
-        found = caches[alias].get(key)
-        if found is None:
-            found = compute()
-            caches[alias].set(key, found, timeout)
-        return found
-
-    @staticmethod
-    def key_parts(user, parts):
-        digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
-        return f"{audience(user)}:{digest}"
-
-    @classmethod
-    def bump(cls):
-        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
+    return tuple(model for model in apps.get_models() if issubclass(model, KnowledgeItem))

@@ -7,7 +7,8 @@ from django.db import connection
 from django.utils.text import capfirst
 from taggit.models import TaggedItem
 
-from dealkennis.models import ContentVersion, Programme
+from dealkennis.caching import ContentVersion
+from dealkennis.models import Programme, knowledge_models
 
 RELATED_LIMIT = 5
 AXES = ("stream", "mode", "order", "level")
@@ -104,12 +105,9 @@ def _related_items(item, user, limit):
     the trade-off is that an old item is only found while it is among the
     newest on one of the shared tags.
     """
-    from cards.models import Card
-    from lessons.models import Lesson
-
     quote = connection.ops.quote_name
     tagged = quote(TaggedItem._meta.db_table)
-    types = ContentType.objects.get_for_models(Card, Lesson)
+    types = ContentType.objects.get_for_models(*knowledge_models())
     item_type = types[type(item)].pk
     same_classification, same_classification_params = [], []
     scored, scored_params = [], []

@@ -31,10 +31,11 @@ from taggit.utils import edit_string_for_tags, parse_tags
 
 from dealkennis import notifications
 from dealkennis.bulk_writes import BATCH, database_message, resolve_tags, set_tags, update_in_bulk
+from dealkennis.caching import ContentVersion
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
 from dealkennis.forms import tag_length_error
 from dealkennis.importing import cell_text, nul_message
-from dealkennis.models import ContentVersion, Deal, Programme
+from dealkennis.models import Deal, Programme
 from dealkennis.suggestions import SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.workflow import Stored, check_change
 

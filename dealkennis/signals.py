@@ -1,4 +1,5 @@
-"""Keep the copied names that feed the search vector, and the typo vocabulary, in step with their sources."""
+"""Keep what is derived from the content in step with it: the copied names that feed the
+search vector, the typo vocabulary, and the content version that keys the caches."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -6,7 +7,8 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from dealkennis import notifications
-from dealkennis.models import ContentVersion, Deal, KnowledgeItem, Programme
+from dealkennis.caching import ContentVersion
+from dealkennis.models import Deal, KnowledgeItem, Programme, knowledge_models
 from dealkennis.suggestions import SearchWord, stored_vocabulary
 from dealkennis.tagging import changing_tags, link_changed_in_manager, tags_changed
 
@@ -38,18 +40,11 @@ def refresh_changed_tags_in_search(sender, instance, **kwargs):
 def refresh_renamed_tag_in_search(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
-    for model in _knowledge_models():
+    for model in knowledge_models():
         tagged = TaggedItem.objects.filter(
             tag=instance, content_type=ContentType.objects.get_for_model(model)
         )
         model.refresh_search_tags(tagged.values("object_id"))
-
-
-def _knowledge_models():
-    from cards.models import Card
-    from lessons.models import Lesson
-
-    return (Card, Lesson)
 
 
 # A deleted item's words leave the vocabularies that no other item holds them for.
@@ -69,7 +64,7 @@ def forget_words_of_deleted_item(sender, instance, **kwargs):
 def forget_deleted_deal_in_search(sender, instance, **kwargs):
     # The items keep their programme; the database then unlinks the deal
     # (SET_NULL) without any item signal, so its name is dropped here.
-    for model in _knowledge_models():
+    for model in knowledge_models():
         for item in model.objects.filter(deal=instance).select_related("programme"):
             item.deal = None
             model.objects.filter(pk=item.pk).update(search_context=item.build_search_context())
@@ -80,7 +75,7 @@ def forget_deleted_deal_in_search(sender, instance, **kwargs):
 def refresh_names_in_search(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
-    for model in _knowledge_models():
+    for model in knowledge_models():
         related = model.objects.select_related("programme", "deal")
         related = related.filter(programme=instance) if sender is Programme else related.filter(deal=instance)
         for item in related:
@@ -98,22 +93,25 @@ def bump_for_saved_tag(sender, instance, created, **kwargs):
 
 
 def connect_version_bumps():
-    from cards.models import Card
-    from lessons.models import Lesson
-
     # Tag links bump it themselves (`refresh_tags_in_search`), or once per
     # change through the item's tag manager.
     tags_changed.connect(bump_content_version, dispatch_uid="version-tags")
     post_save.connect(bump_for_saved_tag, sender=Tag, dispatch_uid="version-save-Tag")
     post_delete.connect(bump_content_version, sender=Tag, dispatch_uid="version-delete-Tag")
-    for model in (Card, Lesson, Programme, Deal):
+    for model in (*knowledge_models(), Programme, Deal):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"version-save-{model.__name__}")
         post_delete.connect(
             bump_content_version, sender=model, dispatch_uid=f"version-delete-{model.__name__}"
         )
-    m2m_changed.connect(
-        bump_content_version, sender=Card.lessons.through, dispatch_uid="version-card-lessons"
-    )
+    # Links between items (a card's lessons) change no item row.
+    for model in knowledge_models():
+        for field in model._meta.local_many_to_many:
+            if issubclass(field.related_model, KnowledgeItem):
+                m2m_changed.connect(
+                    bump_content_version,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"version-{model._meta.model_name}-{field.name}",
+                )
 
 
 # A contributor hears of every status change of their lesson, whichever path made it.

@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from cards.models import Card
 from dealkennis import suggestions
 from dealkennis.api import classification_data, page_data
+from dealkennis.caching import ContentVersion, audience
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
-from dealkennis.models import ContentVersion, audience
 from dealkennis.search import SEARCH_CONFIG, clean_query, fold, local_setting
 from lessons.models import Lesson
 

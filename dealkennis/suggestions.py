@@ -101,7 +101,7 @@ class SearchWord(models.Model):
     Comparing a mistyped word with a few thousand distinct words is fast at any
     corpus size, where comparing it with every item's text is not. A known word
     gets no suggestion, so a word of an item a reader may not see must not be
-    known to that reader's audience (`dealkennis.models.audience`): it would
+    known to that reader's audience (`dealkennis.caching.audience`): it would
     show that the word exists. Words are added as items are saved visible, and forgotten when
     the last item an audience may see that holds them is withdrawn, deleted or
     edited (`forget`); `fill_from_items` rebuilds from scratch.

@@ -21,9 +21,10 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from cards.models import Card
 from dealkennis import api, framework, site_search
+from dealkennis.caching import ContentVersion
 from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Status, Stream
 from dealkennis.filters import ItemFilters
-from dealkennis.models import ContentVersion, Programme
+from dealkennis.models import Programme
 from dealkennis.related import related_items
 from lessons.models import Lesson
 

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from dealkennis.caching import ContentVersion
 from dealkennis.classification import Status, Visibility
-from dealkennis.models import ContentVersion
 from dealkennis.views import detail_context, item_list
 from lessons.forms import ShareLessonForm
 from lessons.models import Lesson, SourceKind

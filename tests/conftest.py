@@ -9,8 +9,9 @@ from django.dispatch import receiver
 from django.test import Client
 
 from cards.models import Card
+from dealkennis.caching import clear_caches
 from dealkennis.content.demo import load_demo_content
-from dealkennis.models import Deal, Programme, clear_caches
+from dealkennis.models import Deal, Programme
 from dealkennis.roles import ROLE_PERMISSIONS, grant_roles
 from lessons.models import Lesson
 

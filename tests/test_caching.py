@@ -4,7 +4,7 @@ import pytest
 from taggit.models import Tag, TaggedItem
 
 from cards.models import Card
-from dealkennis.models import ContentVersion
+from dealkennis.caching import ContentVersion
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from reversion.models import Version
 
 from cards.resources import CardResource
-from dealkennis.models import ContentVersion, SearchWord
+from dealkennis.caching import ContentVersion
+from dealkennis.models import SearchWord
 from dealkennis.resources import neutralise_formula, restore_formula
 from dealkennis.roles import COORDINATOR, EDITOR
 from lessons.models import Lesson

@@ -4,7 +4,7 @@ import pytest
 from django.db import DataError
 from taggit.models import Tag, TaggedItem
 
-from dealkennis.models import ContentVersion
+from dealkennis.caching import ContentVersion
 
 TEN = [f"thema{n}" for n in range(10)]
 

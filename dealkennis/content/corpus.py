@@ -28,6 +28,7 @@ from taggit.models import Tag
 from tqdm import tqdm
 
 from cards.models import Card
+from dealkennis import caching
 from dealkennis import models as core_models
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
 from dealkennis.content.demo import DEMO_DIR, read_demo
@@ -393,6 +394,6 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
             cursor.execute(f"{analyze} {table}")
     # Rows copied in bypass the signals that mark content as changed, so tell
     # the caches keyed by the content version.
-    core_models.ContentVersion.bump()
-    core_models.clear_caches()
+    caching.ContentVersion.bump()
+    caching.clear_caches()
     return {"cards": card_count, "lessons": items - card_count}

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cards.models import Card
+from dealkennis.caching import clear_caches
 from dealkennis.content.bench.timing import WARMUP, p50_p95, timings
-from dealkennis.models import clear_caches
 from lessons.models import Lesson
 
 PAGES = ("card", "lesson", "list", "learning")

@@ -3,7 +3,7 @@
 import math
 import time
 
-from dealkennis.models import clear_caches
+from dealkennis.caching import clear_caches
 
 WARMUP = 3
 

@@ -1,0 +1,73 @@
+"""The cache service: the content version that keys every cached page part, `cached()`, audiences, clearing.
+
+`ContentVersion` is a model of the dealkennis app defined here, next to the
+caching it serves; `dealkennis.models` imports this module so that Django
+registers it with the app.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import caches
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def audience(user):
+    """Which of the two views `visible_to` gives: signed-in readers see internal items too."""
+    return "internal" if user is not None and user.is_authenticated else "public"
+
+
+def clear_caches():
+    """Empty every cache of this process (after a bulk load, and between tests)."""
+    for each in caches.all():
+        each.clear()
+
+
+class ContentVersion(models.Model):
+    """One counter that changes whenever published knowledge may have changed.
+
+    Cached search results, facet counts and related items are keyed by it, so
+    every worker process sees a change at once without a shared cache server.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("inhoudsversie")
+
+    def __str__(self):
+        return str(self.value)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+
+    @classmethod
+    def cached(cls, name, user, parts, compute, timeout=15 * 60, alias="default", version=None):
+        """`compute()`, cached per content version and audience under `name` and `parts`.
+
+        A change to the content bumps the version, so a stale entry is never
+        found again; it simply ages out of the per-process cache. A view that
+        needs the version for more than one key reads it once and passes it,
+        and reads it before any content: an edit committed in between then
+        leaves newer content under the older version, which is harmless,
+        never older content under the newer one.
+        """
+        version = cls.current() if version is None else version
+        key = f"{name}:{version}:{cls.key_parts(user, parts)}"
+        found = caches[alias].get(key)
+        if found is None:
+            found = compute()
+            caches[alias].set(key, found, timeout)
+        return found
+
+    @staticmethod
+    def key_parts(user, parts):
+        digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
+        return f"{audience(user)}:{digest}"
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})
