@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealkennis.markdown import render_markdown
 from dealkennis.models import KnowledgeItem
-from dealkennis.search import fold, weighted_search_vector
+from dealkennis.search.text import fold, weighted_search_vector
 
 
 class Card(KnowledgeItem):

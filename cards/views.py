@@ -8,8 +8,7 @@ from cards.models import Card
 from dealkennis.caching import ContentVersion
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
-from dealkennis.search import clean_query
-from dealkennis.site_search import PrefixSearchQuery, without_question_words
+from dealkennis.search.query import PrefixSearchQuery, clean_query, without_question_words
 from dealkennis.views import detail_context, item_list
 
 

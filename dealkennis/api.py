@@ -21,6 +21,7 @@ from dealkennis import openapi
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
+from dealkennis.search import engine
 from lessons.models import Lesson
 
 # The URL name prefix of each item type's API views.
@@ -262,3 +263,40 @@ def programme_detail(request, slug):
 @read_only
 def openapi_document(request):
     return _json(openapi.document(request))
+
+
+def search_data(outcome, request, programmes):
+    """The search outcome as plain data for /api/zoeken/."""
+    page = outcome.page
+    first_rank = page.start_index() if page is not None and outcome.total else 1
+    results = [
+        {
+            "rank": first_rank + position,
+            "type": hit.item.kind,
+            "title": hit.item.title,
+            "url": request.build_absolute_uri(hit.item.get_absolute_url()),
+            "programme": {"slug": hit.item.programme.slug, "name": hit.item.programme.name},
+            "classification": classification_data(hit.item),
+            "snippet": str(hit.snippet),
+        }
+        for position, hit in enumerate(outcome.hits)
+    ]
+    facets = {
+        group["name"]: [{"value": o["value"], "count": o["count"]} for o in group["options"]]
+        for group in engine.facet_groups(outcome, programmes)
+    }
+    # A browse request (no query, no filter) has no page at all.
+    empty_page = {"number": 1, "pages": 0, "size": settings.PAGE_SIZE, "next": None, "previous": None}
+    return {
+        "query": outcome.query,
+        "filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
+        "sort": outcome.sort,
+        "total": outcome.total,
+        "fuzzy": outcome.fuzzy,
+        "widened": outcome.widened,
+        "suggestion": outcome.suggestion or None,
+        "notices": [str(notice) for notice in outcome.notices + outcome.filters.ignored],
+        "page": page_data(request, page) if page else empty_page,
+        "results": results,
+        "facets": facets,
+    }

@@ -24,8 +24,8 @@ from dealkennis.classification import (
     Visibility,
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
-from dealkennis.search import fold, text_size_errors
-from dealkennis.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
+from dealkennis.search.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
+from dealkennis.search.text import fold, text_size_errors
 from dealkennis.tagging import ItemTagManager
 from dealkennis.workflow import publication_problems
 

@@ -36,7 +36,7 @@ from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibi
 from dealkennis.forms import tag_length_error
 from dealkennis.importing import cell_text, nul_message
 from dealkennis.models import Deal, Programme
-from dealkennis.suggestions import SearchWord, stored_vocabulary, vocabulary_of
+from dealkennis.search.suggestions import SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.workflow import Stored, check_change
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,

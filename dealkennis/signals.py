@@ -9,7 +9,7 @@ from taggit.models import Tag, TaggedItem
 from dealkennis import notifications
 from dealkennis.caching import ContentVersion
 from dealkennis.models import Deal, KnowledgeItem, Programme, knowledge_models
-from dealkennis.suggestions import SearchWord, stored_vocabulary
+from dealkennis.search.suggestions import SearchWord, stored_vocabulary
 from dealkennis.tagging import changing_tags, link_changed_in_manager, tags_changed
 
 

@@ -20,12 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from cards.models import Card
-from dealkennis import api, framework, site_search
+from dealkennis import api, framework
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import ORDER_QUESTIONS, VOCABULARIES, Level, Mode, Order, Status, Stream
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
 from dealkennis.related import related_items
+from dealkennis.search import engine
+from dealkennis.web import search as web_search
 from lessons.models import Lesson
 
 
@@ -266,12 +268,8 @@ def search(request):
     programmes = list(Programme.objects.all())
 
     def results():
-        outcome = site_search.search(request.user, request.GET, programmes, version)
-        context = {
-            "outcome": outcome,
-            "facet_groups": site_search.facet_groups(outcome, request.GET, programmes),
-            "query_without_page": _without(request.GET, "page"),
-        }
+        outcome = engine.search(request.user, request.GET, programmes, version)
+        context = web_search.results_context(outcome, request.GET, programmes)
         return outcome, render_to_string("includes/search_results.html", context, request)
 
     # The rendered results are cached whole, per language and query string: a
@@ -300,9 +298,9 @@ def search(request):
 def search_api(request):
     version = ContentVersion.current()
     programmes = list(Programme.objects.all())
-    outcome = site_search.search(request.user, request.GET, programmes, version)
+    outcome = engine.search(request.user, request.GET, programmes, version)
     return JsonResponse(
-        site_search.as_json(outcome, request, programmes),
+        api.search_data(outcome, request, programmes),
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -313,13 +311,6 @@ def _recent_items(user, size=6):
         Lesson.objects.visible_to(user).select_related("programme").order_by("-published_at")[:size]
     )
     return sorted(cards + lessons, key=lambda item: item.published_at, reverse=True)[:size]
-
-
-def _without(query, *names):
-    query = query.copy()
-    for name in names:
-        query.pop(name, None)
-    return query
 
 
 @staff_member_required

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dealkennis.models import KnowledgeItem
-from dealkennis.search import weighted_search_vector
+from dealkennis.search.text import weighted_search_vector
 
 
 class SourceKind(models.TextChoices):

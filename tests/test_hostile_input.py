@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dealkennis.roles import COORDINATOR
-from dealkennis.search import MAX_QUERY_TERMS, MAX_TEXT_LENGTH, MAX_TOTAL_TEXT_LENGTH
-from dealkennis.site_search import PrefixSearchQuery, clean_query
+from dealkennis.search.query import MAX_QUERY_TERMS, PrefixSearchQuery, clean_query
+from dealkennis.search.text import MAX_TEXT_LENGTH, MAX_TOTAL_TEXT_LENGTH
 from lessons.models import Lesson
 from lessons.resources import LessonResource
 from tests.test_coordinators import admin_form, staff_client

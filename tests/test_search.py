@@ -324,7 +324,7 @@ def test_cached_results_follow_every_change_to_the_content(client, make_lesson):
 
 
 def test_pages_beyond_the_cached_rows_still_list_the_right_items(client, make_lesson, settings, monkeypatch):
-    monkeypatch.setattr("dealkennis.site_search.CACHED_ROWS", 4)
+    monkeypatch.setattr("dealkennis.search.engine.CACHED_ROWS", 4)
     settings.PAGE_SIZE = 3
     for number in range(8):
         make_lesson(title=f"Heisessie {number}")
@@ -335,7 +335,7 @@ def test_pages_beyond_the_cached_rows_still_list_the_right_items(client, make_le
 
 
 def test_a_very_common_word_ranks_only_the_newest_matches_but_counts_all(client, make_lesson, monkeypatch):
-    monkeypatch.setattr("dealkennis.site_search.RANK_LIMIT", 3)
+    monkeypatch.setattr("dealkennis.search.engine.RANK_LIMIT", 3)
     oldest = make_lesson(title="Heisessie heisessie heisessie")
     type(oldest).objects.filter(pk=oldest.pk).update(published_at="2020-01-01T00:00:00Z")
     for number in range(4):

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
-from dealkennis.search import local_setting
+from dealkennis.search.query import local_setting
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dealkennis.suggestions import SearchWord
+from dealkennis.search.suggestions import SearchWord
 
 
 def suggestion(client, query):

@@ -33,7 +33,7 @@ from dealkennis import models as core_models
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
 from dealkennis.content.demo import DEMO_DIR, read_demo
 from dealkennis.models import Deal, Programme
-from dealkennis.search import fold
+from dealkennis.search.text import fold
 from lessons.models import Lesson, SourceKind
 
 BATCH_SIZE = 5000

@@ -1,7 +1,7 @@
 import django.contrib.postgres.indexes
 from django.db import migrations, models
 
-# dealkennis.suggestions.FILL_SEARCH_WORDS_SQL as it stood for this table.
+# dealkennis.search.suggestions.FILL_SEARCH_WORDS_SQL as it stood for this table.
 FILL_SEARCH_WORDS_SQL = """
 INSERT INTO dealkennis_searchword (audience, word)
 SELECT DISTINCT seen.audience, words.word FROM (

@@ -9,7 +9,7 @@ from django.db.models import Q
 from cards.models import Card
 from dealkennis.content.bench.queries import FACETS
 from dealkennis.content.bench.timing import p50_p95, timings
-from dealkennis.search import SEARCH_CONFIG
+from dealkennis.search.text import SEARCH_CONFIG
 from lessons.models import Lesson
 
 RAW_RANK_SQL = """

@@ -8,9 +8,9 @@ from django.db import connection
 from django.http import QueryDict
 
 from cards.models import Card
-from dealkennis import site_search
 from dealkennis.models import Programme
-from dealkennis.search import SEARCH_CONFIG
+from dealkennis.search import engine
+from dealkennis.search.text import SEARCH_CONFIG
 from lessons.models import Lesson
 
 CLASSES = ("rare", "medium", "common", "two_terms", "phrase", "typo", "facets")
@@ -24,7 +24,7 @@ FACETS = {"stream": "social", "level": "collaboration"}
 
 def search_outcome(params):
     programmes = list(Programme.objects.all())
-    return site_search.search(AnonymousUser(), QueryDict(urlencode(params)), programmes)
+    return engine.search(AnonymousUser(), QueryDict(urlencode(params)), programmes)
 
 
 def visible_count():

@@ -1,84 +1,21 @@
-"""The pieces of full-text search shared by cards and lessons."""
+"""What a reader typed, made safe and ready for PostgreSQL.
+
+Owns query cleaning (`clean_query`), the question words left out, the prefix
+tsquery (`PrefixSearchQuery`) and `local_setting`, which runs a search's
+queries with a PostgreSQL setting.
+"""
 
 import re
 import unicodedata
 from contextlib import contextmanager, suppress
 
-from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, connection, models, transaction
-from django.utils.formats import number_format
+from django.contrib.postgres.search import SearchQuery
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-# A copy of PostgreSQL's Dutch configuration with `unaccent` in front of the
-# stemmer, so "coordinator" and "coördinator" meet (created in a migration).
-SEARCH_CONFIG = "dealkennis_nl"
+from dealkennis.search.text import SEARCH_CONFIG, fold
 
-WEIGHTS = ("A", "B", "C", "D")
-
-
-def weighted_search_vector(**fields_by_weight) -> SearchVector:
-    """Build one tsvector from fields grouped by weight: A=[...], B=[...], ...
-
-    Used as the expression of a stored GeneratedField, so it may only use
-    immutable functions and columns of the row itself.
-    """
-    vector = None
-    for weight in WEIGHTS:
-        for field in fields_by_weight.get(weight, []):
-            part = SearchVector(field, config=SEARCH_CONFIG, weight=weight)
-            vector = part if vector is None else vector + part
-    return vector
-
-
-# A stored search vector holds at most 1 MB of distinct words (PostgreSQL's
-# limit, over which saving fails). These keep every item far below it, even in
-# four-byte characters, and far above any real card or lesson.
-MAX_TEXT_LENGTH = 50_000
-MAX_TOTAL_TEXT_LENGTH = 100_000
-
-
-def text_size_errors(item) -> dict:
-    """Validation errors for text too long to be indexed: per field, and for all text together."""
-    lengths = {
-        field.name: len(value) if isinstance(value := getattr(item, field.attname), str) else 0
-        for field in item._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField) and field.editable
-    }
-    errors = {
-        name: ValidationError(
-            _("Deze tekst is te lang: %(length)s tekens, er mogen er hoogstens %(limit)s zijn."),
-            code="too_long",
-            params={
-                "length": number_format(length, force_grouping=True),
-                "limit": number_format(MAX_TEXT_LENGTH, force_grouping=True),
-            },
-        )
-        for name, length in lengths.items()
-        if length > MAX_TEXT_LENGTH
-    }
-    total = sum(lengths.values())
-    if total > MAX_TOTAL_TEXT_LENGTH:
-        errors[NON_FIELD_ERRORS] = ValidationError(
-            _(
-                "Alle tekst samen is te lang: %(length)s tekens, er mogen er hoogstens %(limit)s zijn. "
-                "Kort de langste stukken in."
-            ),
-            code="too_long",
-            params={
-                "length": number_format(total, force_grouping=True),
-                "limit": number_format(MAX_TOTAL_TEXT_LENGTH, force_grouping=True),
-            },
-        )
-    return errors
-
-
-def fold(text: str) -> str:
-    """Lowercase without diacritics ("Coördinator" -> "coordinator"), as unaccent does."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
+MIN_PREFIX_LENGTH = 4
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 30
 # What websearch_to_tsquery reads as syntax besides "-" and '"': it skips these
@@ -204,3 +141,47 @@ def local_setting(name, value):
             _set_local(name, previous)
         raise
     _set_local(name, previous)
+
+
+class PrefixSearchQuery(SearchQuery):
+    """websearch_to_tsquery, with every longer lexeme also matching as a prefix.
+
+    Dutch glues words together: "financiering" should find
+    "financieringsinstrument" and "deal" should find "dealmakers".
+    """
+
+    def __init__(self, value, *, any_word=False, **kwargs):
+        super().__init__(value, search_type="websearch", config=SEARCH_CONFIG, **kwargs)
+        self.any_word = any_word
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        # In the text form of a tsquery a lexeme is quoted, with any quote inside
+        # it doubled ("ŉ" unaccents to "'n"). It starts the text or follows a
+        # space, "(" or "!", and ends it or precedes a space or ")": anchored so,
+        # the operator between two quoted lexemes (' <-> ') is never taken for one.
+        pattern = "'(^|[ (!])''((?:[^'']|''''){" + str(MIN_PREFIX_LENGTH) + ",})''(?=$|[ )])'"
+        sql = f"regexp_replace(({sql})::text, {pattern}, '\\1''\\2'':*', 'g')"
+        if self.any_word:
+            # Only used for queries without operators, where every & joins two words.
+            sql = f"replace({sql}, ' & ', ' | ')"
+        return f"({sql})::tsquery", params
+
+
+# Words people type in questions that PostgreSQL's Dutch stop list keeps, and
+# that would otherwise be required in every result ("waar hoort mijn deal").
+QUESTION_WORDS = {"waar", "welke", "welk", "wanneer", "waarom", "waarmee", "jij", "we", "onze", "doe", "ga"}
+OPERATORS = re.compile(r'["()]|(^|\s)-\S|\sor\s', re.IGNORECASE)
+
+
+def without_question_words(text: str) -> str:
+    if OPERATORS.search(f" {text} "):
+        return text
+    kept = [word for word in text.split() if fold(word).strip("?!.,") not in QUESTION_WORDS]
+    return " ".join(kept) or text
+
+
+def query_words(text: str) -> list[str]:
+    """The plain words of a query, folded, without websearch operators."""
+    words = re.findall(r"[^\W\d_]{3,}", fold(text))
+    return [word for word in words if word != "or"]

@@ -1,21 +1,19 @@
-"""Search over cards and lessons together, with facets, snippets and a typo fallback.
+"""Search over cards and lessons together: matching, ranking, facets, hits and the typo fallback.
 
 Matching and ranking happen in PostgreSQL on the stored, generated search
-vectors (GIN-indexed); headlines are computed only for the page shown.
+vectors (GIN-indexed); headlines are computed only for the page shown. It
+returns data and renders nothing: links and pages are `dealkennis.web.search`'s.
+The knowledge models come from the app registry (`knowledge_models`), so this
+core module imports no app.
 """
 
-import re
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, F, FloatField, TextField, Value, When
@@ -25,20 +23,24 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from cards.models import Card
-from dealkennis import suggestions
-from dealkennis.api import classification_data, page_data
 from dealkennis.caching import ContentVersion, audience
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
-from dealkennis.search import SEARCH_CONFIG, clean_query, fold, local_setting
-from lessons.models import Lesson
+from dealkennis.models import knowledge_models
+from dealkennis.search import suggestions
+from dealkennis.search.query import (
+    OPERATORS,
+    PrefixSearchQuery,
+    clean_query,
+    local_setting,
+    query_words,
+    without_question_words,
+)
+from dealkennis.search.text import SEARCH_CONFIG
 
-MODELS = {"card": Card, "lesson": Lesson}
 # Below this many full-text hits the typo fallback is consulted for a suggestion.
 FEW_RESULTS = 3
 TAG_FACET_SIZE = 15
-MIN_PREFIX_LENGTH = 4
 # Rows of the ordered result kept in the cache: the first ten pages.
 CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones.
@@ -48,29 +50,9 @@ RANK_LIMIT = 1000
 MARK_START, MARK_END = "\ue000", "\ue001"
 
 
-class PrefixSearchQuery(SearchQuery):
-    """websearch_to_tsquery, with every longer lexeme also matching as a prefix.
-
-    Dutch glues words together: "financiering" should find
-    "financieringsinstrument" and "deal" should find "dealmakers".
-    """
-
-    def __init__(self, value, *, any_word=False, **kwargs):
-        super().__init__(value, search_type="websearch", config=SEARCH_CONFIG, **kwargs)
-        self.any_word = any_word
-
-    def as_sql(self, compiler, connection, function=None, template=None):
-        sql, params = super().as_sql(compiler, connection, function, template)
-        # In the text form of a tsquery a lexeme is quoted, with any quote inside
-        # it doubled ("ŉ" unaccents to "'n"). It starts the text or follows a
-        # space, "(" or "!", and ends it or precedes a space or ")": anchored so,
-        # the operator between two quoted lexemes (' <-> ') is never taken for one.
-        pattern = "'(^|[ (!])''((?:[^'']|''''){" + str(MIN_PREFIX_LENGTH) + ",})''(?=$|[ )])'"
-        sql = f"regexp_replace(({sql})::text, {pattern}, '\\1''\\2'':*', 'g')"
-        if self.any_word:
-            # Only used for queries without operators, where every & joins two words.
-            sql = f"replace({sql}, ' & ', ' | ')"
-        return f"({sql})::tsquery", params
+def searched_models():
+    """The kinds of item searched, by name ("card", "lesson"), in the installed order."""
+    return {model._meta.model_name: model for model in knowledge_models()}
 
 
 @dataclass
@@ -99,30 +81,11 @@ class SearchOutcome:
         return not self.query and not self.filters.active and not self.kind
 
 
-# Words people type in questions that PostgreSQL's Dutch stop list keeps, and
-# that would otherwise be required in every result ("waar hoort mijn deal").
-QUESTION_WORDS = {"waar", "welke", "welk", "wanneer", "waarom", "waarmee", "jij", "we", "onze", "doe", "ga"}
-OPERATORS = re.compile(r'["()]|(^|\s)-\S|\sor\s', re.IGNORECASE)
-
-
-def without_question_words(text: str) -> str:
-    if OPERATORS.search(f" {text} "):
-        return text
-    kept = [word for word in text.split() if fold(word).strip("?!.,") not in QUESTION_WORDS]
-    return " ".join(kept) or text
-
-
-def query_words(text: str) -> list[str]:
-    """The plain words of a query, folded, without websearch operators."""
-    words = re.findall(r"[^\W\d_]{3,}", fold(text))
-    return [word for word in words if word != "or"]
-
-
 def search(user, params, programmes, version=None) -> SearchOutcome:
     query, notices = clean_query(params.get("q", ""))
     filters = ItemFilters(params, programmes)
     kind = params.get("type", "")
-    if kind and kind not in MODELS:
+    if kind and kind not in searched_models():
         notices.append(_("Het type “%(value)s” bestaat niet en is genegeerd.") % {"value": kind[:50]})
         kind = ""
     sort = params.get("sort", "relevance")
@@ -166,7 +129,8 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
 
 
 def _found(user, query, filters, kind, sort, programmes, row_limit):
-    chosen = {kind: MODELS[kind]} if kind else MODELS
+    models = searched_models()
+    chosen = {kind: models[kind]} if kind else models
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
     terms = without_question_words(query)
     words = query_words(terms)
@@ -304,10 +268,11 @@ def _facets(matched, programmes):
         facets[name] = dict.fromkeys(vocabulary.values, 0)
     slugs = {programme.pk: programme.slug for programme in programmes}
     tags = Counter()
+    models = searched_models()
     for kind, queryset in matched.items():
         inner, params = queryset.order_by().values("pk", *FACET_COLUMNS).query.sql_with_params()
         columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS)]
-        through = MODELS[kind]._meta.get_field("tags").through
+        through = models[kind]._meta.get_field("tags").through
         tagged_table, tag_table = (
             connection.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model())
         )
@@ -324,7 +289,7 @@ def _facets(matched, programmes):
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ContentType.objects.get_for_model(MODELS[kind]).pk])
+            cursor.execute(sql, [*params, ContentType.objects.get_for_model(models[kind]).pk])
             rows = cursor.fetchall()
         facets["type"][kind] = 0
         for *values, tag, count in rows:
@@ -345,13 +310,14 @@ HIT_FIELDS = ("title", "slug", "summary", "visibility", *VOCABULARIES, "programm
 
 
 def _load_hits(rows, tsquery):
-    ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in MODELS}
+    models = searched_models()
+    ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in models}
     loaded = {}
     for kind, pks in ids.items():
         if not pks:
             continue
         # Only what a result shows: the body and its HTML stay in the database.
-        queryset = MODELS[kind].objects.filter(pk__in=pks).select_related("programme").only(*HIT_FIELDS)
+        queryset = models[kind].objects.filter(pk__in=pks).select_related("programme").only(*HIT_FIELDS)
         if tsquery is not None:
             queryset = queryset.annotate(
                 headline=SearchHeadline(
@@ -386,18 +352,11 @@ def _snippet(item):
 TYPE_LABELS = {"card": _lazy("Inspiratiekaarten"), "lesson": _lazy("Lessen")}
 
 
-def _toggle_url(params, name, value, active):
-    query = params.copy()
-    query.pop("page", None)
-    if active:
-        query.pop(name, None)
-    else:
-        query[name] = value
-    return f"?{query.urlencode()}"
+def facet_groups(outcome, programmes):
+    """The facet lists beside the results: name, label and options (value, label, count, active).
 
-
-def facet_groups(outcome, params, programmes):
-    """The facet lists beside the results: value, count and a link that toggles it."""
+    A value shows when it has matches or is chosen; links to toggle one are the web layer's.
+    """
     if outcome.is_browse:
         return []
     active = dict(outcome.filters.active)
@@ -418,7 +377,6 @@ def facet_groups(outcome, params, programmes):
                 "label": label,
                 "count": counts.get(value, 0),
                 "active": active.get(name) == value,
-                "url": _toggle_url(params, name, value, active.get(name) == value),
             }
             for value, label in options
         ]
@@ -428,52 +386,9 @@ def facet_groups(outcome, params, programmes):
 
     active_tag = (active.get("tag") or "").lower()
     tag_entries = [
-        {
-            "value": name,
-            "label": name,
-            "count": count,
-            "active": active_tag == name.lower(),
-            "url": _toggle_url(params, "tag", name, active_tag == name.lower()),
-        }
+        {"value": name, "label": name, "count": count, "active": active_tag == name.lower()}
         for name, count in outcome.facets.get("tags", [])
     ]
     if tag_entries:
         groups.append({"name": "tag", "label": _lazy("Tag"), "options": tag_entries})
     return groups
-
-
-def as_json(outcome, request, programmes):
-    """The search outcome as plain data for /api/zoeken/."""
-    page = outcome.page
-    first_rank = page.start_index() if page is not None and outcome.total else 1
-    results = [
-        {
-            "rank": first_rank + position,
-            "type": hit.item.kind,
-            "title": hit.item.title,
-            "url": request.build_absolute_uri(hit.item.get_absolute_url()),
-            "programme": {"slug": hit.item.programme.slug, "name": hit.item.programme.name},
-            "classification": classification_data(hit.item),
-            "snippet": str(hit.snippet),
-        }
-        for position, hit in enumerate(outcome.hits)
-    ]
-    facets = {
-        group["name"]: [{"value": o["value"], "count": o["count"]} for o in group["options"]]
-        for group in facet_groups(outcome, request.GET, programmes)
-    }
-    # A browse request (no query, no filter) has no page at all.
-    empty_page = {"number": 1, "pages": 0, "size": settings.PAGE_SIZE, "next": None, "previous": None}
-    return {
-        "query": outcome.query,
-        "filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
-        "sort": outcome.sort,
-        "total": outcome.total,
-        "fuzzy": outcome.fuzzy,
-        "widened": outcome.widened,
-        "suggestion": outcome.suggestion or None,
-        "notices": [str(notice) for notice in outcome.notices + outcome.filters.ignored],
-        "page": page_data(request, page) if page else empty_page,
-        "results": results,
-        "facets": facets,
-    }

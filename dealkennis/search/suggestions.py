@@ -13,7 +13,8 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from dealkennis.search import fold, local_setting
+from dealkennis.search.query import local_setting
+from dealkennis.search.text import fold
 
 # Words of the searched text, folded as `fold` does, that typo correction knows.
 WORD_PATTERN = r"[^\W\d_]{4,100}"

@@ -1,0 +1,1 @@
+"""The upper layer that joins the apps for the site's pages."""
