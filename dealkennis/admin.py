@@ -20,7 +20,7 @@ from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
 from dealkennis.importing import SafeImportMixin
 from dealkennis.models import Deal, KnowledgeItem, Programme
-from dealkennis.workflow import COORDINATOR_STATUSES, can_publish, check_change, stored_state
+from dealkennis.workflow import COORDINATOR_STATUSES, can_publish, check_change, stored_state, stored_states
 
 admin.site.site_header = _("Dealkennis beheer")
 admin.site.site_title = _("Dealkennis beheer")
@@ -235,12 +235,18 @@ class KnowledgeItemAdmin(SelectionCheckMixin, SafeImportMixin, VersionAdmin):
         django-reversion writes back the whole revision, and an import records
         all its items in one: each of the others must pass the rule too.
         """
-        for other in version.revision.version_set.exclude(pk=version.pk):
-            item = other._object_version.object
-            if not isinstance(item, KnowledgeItem):
-                continue
+        others = [
+            other._object_version.object for other in version.revision.version_set.exclude(pk=version.pk)
+        ]
+        items = [item for item in others if isinstance(item, KnowledgeItem)]
+        # One statement per model for the whole revision (an import holds thousands).
+        stored = {}
+        for model in {type(item) for item in items}:
+            pks = [item.pk for item in items if type(item) is model]
+            stored[model] = stored_states(model._default_manager.filter(pk__in=pks), lock)
+        for item in items:
             try:
-                check_change(request.user, item, stored_state(item, lock=lock))
+                check_change(request.user, item, stored[type(item)].get(item.pk))
             except ValidationError as refusal:
                 message = _(
                     "Deze versie hoort bij een wijziging van meer items; terugzetten zou ook "

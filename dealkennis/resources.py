@@ -37,7 +37,7 @@ from dealkennis.forms import tag_length_error
 from dealkennis.importing import cell_text, nul_message
 from dealkennis.models import Deal, Programme
 from dealkennis.search.suggestions import SearchWord, stored_vocabulary, vocabulary_of
-from dealkennis.workflow import Stored, check_change
+from dealkennis.workflow import check_change, stored_states
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,
 # also after leading white space.
@@ -223,13 +223,7 @@ class KnowledgeItemResource(resources.ModelResource):
         them; locked, nobody changes them before this import commits.
         """
         slugs = [self.fields["slug"].clean(row) for row in dataset.dict]
-        rows = self._meta.model._default_manager.filter(slug__in=slugs)
-        if lock:
-            rows = rows.select_for_update()
-        return {
-            pk: Stored(status, visibility)
-            for pk, status, visibility in rows.values_list("pk", "status", "visibility")
-        }
+        return stored_states(self._meta.model._default_manager.filter(slug__in=slugs), lock)
 
     def yes_no_columns(self):
         return {field.name for field in self._meta.model._meta.fields if isinstance(field, BooleanField)}

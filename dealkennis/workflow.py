@@ -52,11 +52,19 @@ def stored_state(item, lock=False):
     """
     if item.pk is None:
         return None
-    rows = type(item)._default_manager.filter(pk=item.pk)
+    # The only value, whatever type the pk was given in (a version names it as text).
+    found = stored_states(type(item)._default_manager.filter(pk=item.pk), lock)
+    return next(iter(found.values()), None)
+
+
+def stored_states(rows, lock=False):
+    """`stored_state` of every item in the queryset `rows`, by pk, read (and locked) in one statement."""
     if lock:
         rows = rows.select_for_update()
-    row = rows.values_list("status", "visibility").first()
-    return Stored(*row) if row else None
+    return {
+        pk: Stored(status, visibility)
+        for pk, status, visibility in rows.values_list("pk", "status", "visibility")
+    }
 
 
 def publication_problems(item):
