@@ -12,7 +12,7 @@ from cards.models import Card
 from dealkennis.caching import clear_caches
 from dealkennis.content.demo import load_demo_content
 from dealkennis.models import Deal, Programme
-from dealkennis.roles import ROLE_PERMISSIONS, grant_roles
+from dealkennis.roles import COORDINATOR, EDITOR, ROLE_PERMISSIONS, grant_roles
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)
@@ -48,6 +48,25 @@ def roles_survive_flushes(sender, **kwargs):
     # app's permissions were recreated.
     if sender.label == "lessons":
         ensure_roles()
+
+
+def staff_client(role, username):
+    """A signed-in staff member with one of the two roles, and their client."""
+    user = get_user_model().objects.create_user(username, f"{username}@example.nl", "x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+@pytest.fixture
+def coordinator_client(db):
+    return staff_client(COORDINATOR, "coordinator")[0]
+
+
+@pytest.fixture
+def editor_client(db):
+    return staff_client(EDITOR, "redacteur")[0]
 
 
 @pytest.fixture

@@ -4,20 +4,9 @@ import pytest
 import reversion
 from reversion.models import Version
 
-from dealkennis.roles import COORDINATOR, EDITOR
 from lessons.models import Lesson
-from tests.test_coordinators import admin_form, staff_client
+from tests.test_coordinators import admin_form
 from tests.test_workflow_paths import post_as_shown
-
-
-@pytest.fixture
-def coordinator_client(db):
-    return staff_client(COORDINATOR, "coordinator")[0]
-
-
-@pytest.fixture
-def editor_client(db):
-    return staff_client(EDITOR, "redacteur")[0]
 
 
 def one_revision(user, *items):

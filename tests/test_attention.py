@@ -2,15 +2,7 @@
 
 import pytest
 
-from dealkennis.roles import COORDINATOR
-from tests.test_coordinators import staff_client
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coordinator_client():
-    return staff_client(COORDINATOR, "coordinator")[0]
 
 
 def test_cards_awaiting_a_check_are_listed(coordinator_client, make_card):

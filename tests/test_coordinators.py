@@ -9,33 +9,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from reversion.models import Version
 
 from cards.resources import CardResource
 from dealkennis.roles import COORDINATOR, EDITOR
 from lessons.models import Lesson
 from lessons.resources import LessonResource
+from tests.conftest import staff_client
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_client(role, username):
-    user = get_user_model().objects.create_user(username, f"{username}@example.nl", "x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client()
-    client.force_login(user)
-    return client, user
-
-
-@pytest.fixture
-def coordinator_client():
-    return staff_client(COORDINATOR, "coordinator")[0]
-
-
-@pytest.fixture
-def editor_client():
-    return staff_client(EDITOR, "redacteur")[0]
 
 
 def admin_form(lesson, **changes):

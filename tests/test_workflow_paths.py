@@ -25,16 +25,6 @@ STATUSES = ["draft", "review", "published", "archived"]
 BULK_ACTIONS = {"publish": "published", "send_back_to_draft": "draft", "archive": "archived"}
 
 
-@pytest.fixture
-def coordinator_client(db):
-    return staff_client(COORDINATOR, "coordinator")[0]
-
-
-@pytest.fixture
-def editor_client(db):
-    return staff_client(EDITOR, "redacteur")[0]
-
-
 def change_url(lesson):
     return f"/admin/lessons/lesson/{lesson.pk}/change/"
 
