@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from dealkennis.content.bench.run import run
-from dealkennis.management.commands.generate_corpus import prepare_database
+from dealkennis.management.commands.generate_corpus import add_test_database_argument, prepare_database
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             "--http-seconds", type=int, default=30, help="seconds of load through gunicorn; 0 skips it"
         )
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--allow-test-database", action="store_true")
+        add_test_database_argument(parser)
 
     def handle(self, *args, **options):
         prepare_database(options["allow_test_database"])

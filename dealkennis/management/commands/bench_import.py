@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from dealkennis.content.bench.imports import bench_import
-from dealkennis.management.commands.generate_corpus import prepare_database
+from dealkennis.management.commands.generate_corpus import add_test_database_argument, prepare_database
 
 
 class Command(BaseCommand):
@@ -15,11 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--rows", type=int, default=5000)
-        parser.add_argument(
-            "--allow-test-database",
-            action="store_true",
-            help="allow a test_ database (for the project's own tests)",
-        )
+        add_test_database_argument(parser)
 
     def handle(self, *args, **options):
         prepare_database(options["allow_test_database"])

@@ -18,11 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--items", type=int, required=True, help="how many cards and lessons together")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--append", action="store_true", help="keep the items already there")
-        parser.add_argument(
-            "--allow-test-database",
-            action="store_true",
-            help="allow a test_ database (for the project's own tests)",
-        )
+        add_test_database_argument(parser)
 
     def handle(self, *args, **options):
         prepare_database(options["allow_test_database"])
@@ -34,6 +30,15 @@ class Command(BaseCommand):
                 f"{connection.settings_dict['NAME']} in {time.perf_counter() - started:.1f} s."
             )
         )
+
+
+def add_test_database_argument(parser):
+    """The flag every benchmark command takes to run on the test database (for the project's tests)."""
+    parser.add_argument(
+        "--allow-test-database",
+        action="store_true",
+        help="allow a test_ database (for the project's own tests)",
+    )
 
 
 def prepare_database(allow_test_database):
