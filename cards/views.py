@@ -8,12 +8,12 @@ from cards.models import Card
 from dealkennis.caching import ContentVersion
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
+from dealkennis.pages import detail_context, item_list
 from dealkennis.search.query import PrefixSearchQuery, clean_query, without_question_words
-from dealkennis.views import detail_context, item_list
 
 
 def card_list(request):
-    return item_list(request, Card, "cards/card_list.html")
+    return item_list(request, Card, "cards/card_list.html", print_url_name="card-print")
 
 
 def card_detail(request, slug):

@@ -29,7 +29,6 @@ from import_export.results import Error
 from reversion.models import Version
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from dealkennis import notifications
 from dealkennis.bulk_writes import BATCH, database_message, resolve_tags, set_tags, update_in_bulk
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
@@ -333,16 +332,12 @@ class KnowledgeItemResource(resources.ModelResource):
         # What `save` does to each audience's typo vocabulary, for the whole batch.
         SearchWord.replace(words_before, vocabulary_of(entry.item for entry in self.pending))
         ContentVersion.bump()
-        self.tell_contributors()
+        self.after_import_write(self.pending, self.stored)
         comment = _("Geïmporteerd uit %(file)s") % {"file": file_name or _("een bestand")}
         self.record_revision([entry.item.pk for entry in self.pending], user, comment)
 
-    def tell_contributors(self):
-        """The mail a status change sends on `save`, for the items the batch moved."""
-        for entry in self.pending:
-            before = self.stored.get(entry.item.pk)
-            if before and before.status != entry.item.status and getattr(entry.item, "contributor_id", None):
-                notifications.status_changed(self._meta.model, entry.item.pk, before.status)
+    def after_import_write(self, pending, stored):
+        """What an item type does after a batch is written without signals; `stored` holds the rows before."""
 
     def keep_unversioned_state(self, pks, user):
         """Record items that have no history yet as they are, so the import can be undone."""

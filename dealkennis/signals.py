@@ -2,11 +2,10 @@
 search vector, the typo vocabulary, and the content version that keys the caches."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from dealkennis import notifications
 from dealkennis.caching import ContentVersion
 from dealkennis.models import Deal, KnowledgeItem, Programme, knowledge_models
 from dealkennis.search.suggestions import SearchWord, stored_vocabulary
@@ -112,8 +111,3 @@ def connect_version_bumps():
                     sender=field.remote_field.through,
                     dispatch_uid=f"version-{model._meta.model_name}-{field.name}",
                 )
-
-
-# A contributor hears of every status change of their lesson, whichever path made it.
-pre_save.connect(notifications.remember_stored_status, sender="lessons.Lesson", dispatch_uid="status-mail")
-post_save.connect(notifications.queue_status_mail, sender="lessons.Lesson", dispatch_uid="status-mail")

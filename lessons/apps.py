@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class LessonsConfig(AppConfig):
     name = "lessons"
     verbose_name = _("Lessen")
+
+    def ready(self):
+        from django.db.models.signals import post_save, pre_save
+
+        from lessons import notifications
+        from lessons.models import Lesson
+
+        # A contributor hears of every status change of their lesson, whichever path made it.
+        pre_save.connect(notifications.remember_stored_status, sender=Lesson, dispatch_uid="status-mail")
+        post_save.connect(notifications.queue_status_mail, sender=Lesson, dispatch_uid="status-mail")

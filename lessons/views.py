@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import Status, Visibility
-from dealkennis.views import detail_context, item_list
+from dealkennis.pages import detail_context, item_list
 from lessons.forms import ShareLessonForm
 from lessons.models import Lesson, SourceKind
 

@@ -29,7 +29,7 @@ def test_database_errors_become_a_friendly_503_page(monkeypatch, settings, db):
     def broken(*args, **kwargs):
         raise OperationalError("connection to server failed")
 
-    monkeypatch.setattr("dealkennis.views.Programme.objects.all", broken)
+    monkeypatch.setattr("dealkennis.web.views.Programme.objects.all", broken)
     response = Client(raise_request_exception=False).get("/programmas/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -44,7 +44,7 @@ def test_other_errors_stay_a_500_page(monkeypatch, settings, db):
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("dealkennis.views.Programme.objects.all", broken)
+    monkeypatch.setattr("dealkennis.web.views.Programme.objects.all", broken)
     response = Client(raise_request_exception=False).get("/programmas/")
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dealkennis.feeds import FEED_SIZE
+from dealkennis.web.feeds import FEED_SIZE
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,81 @@
+"""The page helpers cards and lessons share: the filtered list page and a detail page's cached parts.
+
+Each app's views call these with their own model and template; nothing here
+knows which item types exist.
+"""
+
+import functools
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+
+from dealkennis.caching import ContentVersion
+from dealkennis.classification import VOCABULARIES
+from dealkennis.filters import ItemFilters
+from dealkennis.models import Programme
+from dealkennis.related import related_items
+
+
+def item_list(request, model, template_name, print_url_name=None):
+    """The shared list page of cards and lessons, with filters and pages.
+
+    `print_url_name` names the view that prints the same selection, where the
+    item type has one.
+    """
+    version = ContentVersion.current()
+    programmes = list(Programme.objects.all())
+    filters = ItemFilters(request.GET, programmes)
+    items = (
+        filters.apply(model.objects.visible_to(request.user)).for_listing().order_by("-published_at", "title")
+    )
+    paginator = Paginator(items, settings.PAGE_SIZE)
+    # Counting every visible item is most of a list page's cost at scale, and
+    # the count only changes with the content.
+    paginator.count = ContentVersion.cached(
+        "count",
+        request.user,
+        [model._meta.label, sorted(filters.active.items())],
+        items.count,
+        version=version,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        template_name,
+        {
+            # The rendered list is cached too; its page of items is then never read.
+            "fragment_key": [
+                version,
+                ContentVersion.key_parts(request.user, [model._meta.label, sorted(request.GET.lists())]),
+            ],
+            "page_obj": page,
+            "items": page.object_list,
+            "filters": filters,
+            "programmes": programmes,
+            "vocabularies": VOCABULARIES,
+            "query_without_page": query_without_page,
+            "print_url": f"{reverse(print_url_name)}?{query_without_page.urlencode()}"
+            if print_url_name
+            else "",
+        },
+    )
+
+
+def detail_context(request, item, version):
+    """What a card or lesson page needs for its cached body: the key and the related items.
+
+    Related items are passed as a callable, so that they are only looked up
+    when the body is rendered rather than found in the cache, and at most
+    once however often the template reads them.
+    """
+    return {
+        "fragment_key": [
+            version,
+            ContentVersion.key_parts(request.user, [item.kind, item.pk, item.status]),
+        ],
+        "related": functools.cache(lambda: related_items(item, request.user, version=version)),
+    }

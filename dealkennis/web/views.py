@@ -1,0 +1,155 @@
+"""The site's own pages: home, programmes, the learning matrix, search and the attention list.
+
+The pages of one card or lesson live in their apps (cards/views.py, lessons/views.py).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cards.models import Card
+from dealkennis import framework
+from dealkennis.caching import ContentVersion
+from dealkennis.classification import Level, Mode, Status
+from dealkennis.models import Programme, knowledge_models
+from dealkennis.search import engine
+from dealkennis.web import search as web_search
+from dealkennis.web.matrix import learning_matrix, programme_from
+from lessons.models import Lesson
+
+
+def home(request):
+    starters = (
+        Card.objects.visible_to(request.user)
+        .filter(starter_rank__isnull=False)
+        .select_related("programme")
+        .only("slug", "question", "programme__name", "programme__slug")
+        .order_by("starter_rank")
+    )
+    recent_lessons = (
+        Lesson.objects.visible_to(request.user)
+        .select_related("programme")
+        .only("slug", "title", "programme__name", "programme__slug")
+        .order_by("-published_at")[:6]
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "starters": starters,
+            "recent_lessons": recent_lessons,
+            "programmes": Programme.objects.all(),
+            "matrix": learning_matrix(request.user),
+        },
+    )
+
+
+def programme_list(request):
+    return render(request, "programmes/programme_list.html", {"programmes": Programme.objects.all()})
+
+
+def programme_detail(request, slug):
+    programme = get_object_or_404(Programme, slug=slug)
+    cards = Card.objects.visible_to(request.user).filter(programme=programme).for_listing()
+    lessons = Lesson.objects.visible_to(request.user).filter(programme=programme).for_listing()
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "deals": programme.deals.all(),
+            "cards": cards.order_by("title"),
+            "lessons": lessons.order_by("-published_at", "title"),
+        },
+    )
+
+
+def learning(request):
+    programmes = list(Programme.objects.all())
+    programme, notices = programme_from(request, programmes)
+    return render(
+        request,
+        "learning.html",
+        {
+            "matrix": learning_matrix(request.user, programme),
+            "programmes": programmes,
+            "programme": programme,
+            "notices": notices,
+            "mode_texts": [(mode, framework.MODES[mode]) for mode in Mode],
+            "level_texts": [(level, framework.LEVELS[level]) for level in Level],
+        },
+    )
+
+
+def search(request):
+    version = ContentVersion.current()
+    programmes = list(Programme.objects.all())
+
+    def results():
+        outcome = engine.search(request.user, request.GET, programmes, version)
+        context = web_search.results_context(outcome, request.GET, programmes)
+        return outcome, render_to_string("includes/search_results.html", context, request)
+
+    # The rendered results are cached whole, per language and query string: a
+    # repeated search costs a cache read, not the ranking, snippets and template.
+    outcome, results_html = ContentVersion.cached(
+        "search-page",
+        request.user,
+        [get_language(), sorted(request.GET.lists())],
+        results,
+        alias="fragments",
+        version=version,
+    )
+    context = {
+        "outcome": outcome,
+        "programmes": programmes,
+        "results_html": results_html,
+        "hidden_filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
+    }
+    if outcome.is_browse:
+        context["recent"] = _recent_items(request.user)
+        context["matrix"] = learning_matrix(request.user)
+    return render(request, "search.html", context)
+
+
+def _recent_items(user, size=6):
+    cards = list(Card.objects.visible_to(user).select_related("programme").order_by("-published_at")[:size])
+    lessons = list(
+        Lesson.objects.visible_to(user).select_related("programme").order_by("-published_at")[:size]
+    )
+    return sorted(cards + lessons, key=lambda item: item.published_at, reverse=True)[:size]
+
+
+@staff_member_required
+def needs_attention(request):
+    """What coordinators should look at: items in review, cards to check, untagged items."""
+    today = timezone.localdate()
+    sections = []
+    for model in knowledge_models():
+        opts = model._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
+        items = model.objects.select_related("programme").order_by("-updated_at")
+        sections.append(
+            {
+                "label": opts.verbose_name_plural,
+                "admin_url": f"admin:{opts.app_label}_{opts.model_name}_change",
+                "in_review": list(items.filter(status=Status.REVIEW)),
+                "untagged": list(items.filter(tags__isnull=True).exclude(status=Status.ARCHIVED)),
+                "overdue": list(items.filter(review_due__lt=today).exclude(status=Status.ARCHIVED))
+                if model is Card
+                else [],
+                "awaiting_check": list(items.filter(awaiting_check=True).exclude(status=Status.ARCHIVED))
+                if model is Card
+                else [],
+            }
+        )
+    return render(
+        request,
+        "admin/needs_attention.html",
+        {**admin.site.each_context(request), "title": _("Vraagt aandacht"), "sections": sections},
+    )
