@@ -1,0 +1,1 @@
+"""The cards app: inspiration cards (a practical question, a short answer, the experience behind it)."""

@@ -1,3 +1,5 @@
+"""The admin of cards: the shared knowledge-item admin with the card's own fields and checks."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

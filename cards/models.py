@@ -1,3 +1,5 @@
+"""The card model: a question and answer on top of what every knowledge item has (dealkennis.models)."""
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse

@@ -1,3 +1,5 @@
+"""Import and export of cards: the card's own columns on the shared resource (dealkennis.resources)."""
+
 from cards.models import Card
 from dealkennis.resources import KnowledgeItemResource
 

@@ -1,3 +1,5 @@
+"""The card pages, under /kaarten/."""
+
 from django.urls import path
 
 from cards import views

@@ -1,3 +1,5 @@
+"""The card pages: the list, one card, and any selection printed as a deck of A6 cards."""
+
 from django.contrib.postgres.search import SearchRank
 from django.core.validators import slug_re
 from django.db.models import F

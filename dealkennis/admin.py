@@ -1,3 +1,5 @@
+"""The admin the core owns: programmes and deals, and the shared admin and form of every knowledge item."""
+
 from contextlib import contextmanager
 
 import reversion

@@ -1,3 +1,5 @@
+"""The core app's configuration; it connects the core's signals."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Request middleware: the reader's chosen language, JSON errors under /api/, and NUL bytes in the admin."""
+
 import json
 from http.client import responses
 

@@ -1,3 +1,5 @@
+"""The admin of lessons: the shared knowledge-item admin with the lesson's sections and its contributor."""
+
 from django.contrib import admin
 
 from dealkennis.admin import KnowledgeItemAdmin

@@ -1,3 +1,5 @@
+"""The lessons app's configuration; it connects the contributor mail to the lesson's signals."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

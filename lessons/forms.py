@@ -1,3 +1,5 @@
+"""The form a signed-in civil servant shares a learning experience with."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

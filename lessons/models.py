@@ -1,3 +1,5 @@
+"""The lesson model: the workshop's sections on top of what every knowledge item has."""
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models

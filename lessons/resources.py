@@ -1,3 +1,5 @@
+"""Import and export of lessons, and the contributor mail for lessons an import moved."""
+
 from dealkennis.resources import KnowledgeItemResource
 from lessons import notifications
 from lessons.models import Lesson

@@ -1,3 +1,5 @@
+"""The lesson pages, under /lessen/: list, detail, sharing and one's own contributions."""
+
 from django.urls import path
 
 from lessons import views

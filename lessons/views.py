@@ -1,3 +1,5 @@
+"""The lesson pages: the list, one lesson, the share form and a contributor's own submissions."""
+
 import reversion
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -168,5 +168,5 @@ def openapi_document(request):
 def search(request):
     version = ContentVersion.current()
     programmes = list(Programme.objects.all())
-    outcome = engine.search(request.user, request.GET, programmes, version)
+    outcome = engine.search(request.user, engine.parse(request.GET, programmes), programmes, version)
     return _json(search_data(outcome, request, programmes))

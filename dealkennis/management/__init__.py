@@ -1,0 +1,1 @@
+"""Management commands (upper layer: thin wrappers over the core and dealkennis.content)."""

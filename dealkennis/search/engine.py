@@ -20,7 +20,6 @@ from django.db.models import Case, F, FloatField, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
@@ -28,10 +27,10 @@ from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import FILTER_LABELS, ItemFilters
 from dealkennis.models import knowledge_models
 from dealkennis.search import suggestions
+from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.query import (
     OPERATORS,
     PrefixSearchQuery,
-    clean_query,
     local_setting,
     query_words,
     without_question_words,
@@ -81,17 +80,10 @@ class SearchOutcome:
         return not self.query and not self.filters.active and not self.kind
 
 
-def search(user, params, programmes, version=None) -> SearchOutcome:
-    query, notices = clean_query(params.get("q", ""))
-    filters = ItemFilters(params, programmes)
-    kind = params.get("type", "")
-    if kind and kind not in searched_models():
-        notices.append(_("Het type “%(value)s” bestaat niet en is genegeerd.") % {"value": kind[:50]})
-        kind = ""
-    sort = params.get("sort", "relevance")
-    if sort not in ("relevance", "date"):
-        sort = "relevance"
-    outcome = SearchOutcome(query=query, filters=filters, kind=kind, sort=sort, notices=notices)
+def search(user, request: SearchRequest, programmes, version=None) -> SearchOutcome:
+    """Search for `request` (see `parse`) as `user` may see it."""
+    query, filters, kind, sort = request.query, request.filters, request.kind, request.sort
+    outcome = SearchOutcome(query=query, filters=filters, kind=kind, sort=sort, notices=list(request.notices))
     if outcome.is_browse:
         return outcome
 
@@ -109,7 +101,7 @@ def search(user, params, programmes, version=None) -> SearchOutcome:
     outcome.notices.extend(found["notices"])
 
     paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
-    outcome.page = paginator.get_page(params.get("page"))
+    outcome.page = paginator.get_page(request.page)
     start, end = outcome.page.start_index() - 1, outcome.page.end_index()
     if end <= len(found["rows"]) or len(found["rows"]) >= outcome.total:
         rows = found["rows"][start:end]
@@ -120,6 +112,11 @@ def search(user, params, programmes, version=None) -> SearchOutcome:
     highlight = PrefixSearchQuery(found["highlight"], any_word=outcome.widened) if query else None
     outcome.hits = _load_hits(rows, highlight)
     return outcome
+
+
+def parse(params, programmes) -> SearchRequest:
+    """The search a query string asks for, with a notice for each value that was ignored."""
+    return SearchForm(params, programmes, kinds=searched_models()).search_request()
 
 
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):

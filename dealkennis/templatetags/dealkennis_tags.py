@@ -1,3 +1,5 @@
+"""Template filters: form controls with their error wiring, and durations in minutes."""
+
 from django import forms, template
 
 register = template.Library()

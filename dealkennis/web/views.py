@@ -90,7 +90,7 @@ def search(request):
     programmes = list(Programme.objects.all())
 
     def results():
-        outcome = engine.search(request.user, request.GET, programmes, version)
+        outcome = engine.search(request.user, engine.parse(request.GET, programmes), programmes, version)
         context = web_search.results_context(outcome, request.GET, programmes)
         return outcome, render_to_string("includes/search_results.html", context, request)
 

@@ -15,12 +15,12 @@ from lessons.models import Lesson
 RAW_RANK_SQL = """
 SELECT kind, id, rank FROM (
     SELECT 'card' AS kind, id, ts_rank(search_vector, websearch_to_tsquery(%(config)s, %(q)s)) AS rank
-    FROM cards_card
+    FROM {cards}
     WHERE search_vector @@ websearch_to_tsquery(%(config)s, %(q)s)
       AND status = 'published' AND visibility = 'public' {filters}
     UNION ALL
     SELECT 'lesson', id, ts_rank(search_vector, websearch_to_tsquery(%(config)s, %(q)s))
-    FROM lessons_lesson
+    FROM {lessons}
     WHERE search_vector @@ websearch_to_tsquery(%(config)s, %(q)s)
       AND status = 'published' AND visibility = 'public' {filters}
 ) AS hits
@@ -34,7 +34,12 @@ def raw_rank(params):
         f" AND {connection.ops.quote_name(name)} = %({name})s" for name in params if name != "q"
     )
     with connection.cursor() as cursor:
-        cursor.execute(RAW_RANK_SQL.format(filters=filters), {"config": SEARCH_CONFIG, **params})
+        sql = RAW_RANK_SQL.format(
+            filters=filters,
+            cards=connection.ops.quote_name(Card._meta.db_table),
+            lessons=connection.ops.quote_name(Lesson._meta.db_table),
+        )
+        cursor.execute(sql, {"config": SEARCH_CONFIG, **params})
         return cursor.fetchall()
 
 

@@ -24,7 +24,7 @@ FACETS = {"stream": "social", "level": "collaboration"}
 
 def search_outcome(params):
     programmes = list(Programme.objects.all())
-    return engine.search(AnonymousUser(), QueryDict(urlencode(params)), programmes)
+    return engine.search(AnonymousUser(), engine.parse(QueryDict(urlencode(params)), programmes), programmes)
 
 
 def visible_count():

@@ -1,3 +1,5 @@
+"""The database backend that starts the embedded PostgreSQL on the first connection."""
+
 from django.conf import settings
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base, client

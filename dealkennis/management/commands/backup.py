@@ -1,3 +1,5 @@
+"""`manage.py backup`: a pg_dump of the database."""
+
 import subprocess
 from pathlib import Path
 

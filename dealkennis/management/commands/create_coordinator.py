@@ -1,3 +1,5 @@
+"""`manage.py create_coordinator`: an account with the coordinator or editor role."""
+
 import getpass
 
 from django.contrib.auth import get_user_model

@@ -1,3 +1,5 @@
+"""`manage.py generate_corpus`: a benchmark corpus in a database of its own."""
+
 import time
 
 from django.core.management import call_command

@@ -1,3 +1,5 @@
+"""`manage.py import_items`: the admin's import of cards or lessons, for scripts."""
+
 from pathlib import Path
 
 import tablib

@@ -1,3 +1,5 @@
+"""`manage.py load_demo`: the demo content, into an empty database."""
+
 from django.core.management.base import BaseCommand
 
 from dealkennis.content.demo import database_is_empty, load_demo_content

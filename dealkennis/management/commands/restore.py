@@ -1,3 +1,5 @@
+"""`manage.py restore`: a backup into a new, empty database, all or nothing."""
+
 import subprocess
 from pathlib import Path
 
