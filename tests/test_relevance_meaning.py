@@ -294,6 +294,8 @@ QUERIES = [
         ACCOUNTABILITY,
     ),
     # --- Full questions ------------------------------------------------------
+    # Issue 15's own example: it shares "nieuwe partij" with the card, but full
+    # text widened it to nearly the whole corpus.
     (
         "hoe betrek ik een nieuwe partij bij een deal",
         [card("nieuwe-partij-wil-toetreden"), *WHO_AT_THE_TABLE],
