@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dealkennis.search.suggestions import SearchWord
+from dealkennis.search.suggestions import SearchWord, corrected
 
 
 def suggestion(client, query):
@@ -180,3 +180,42 @@ def test_an_import_that_withdraws_an_item_forgets_its_words(programme, make_less
     result = LessonResource().import_data(dataset([row]), dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     assert "kwartiermaker" not in known("public") | known("internal")
+
+
+# --- Compounds: a typed word made of known words is split, never swapped for a look-alike ---
+
+
+def test_a_compound_of_known_words_is_split_rather_than_replaced_by_a_look_alike(client, make_lesson):
+    make_lesson(title="De coördinator zorgde voor een deal", body="Zorg goed voor elkaar.")
+    assert suggestion(client, "zorgdeal") == "zorg deal"
+
+
+def test_a_compound_with_a_linking_s_is_split_at_it(client, make_lesson):
+    make_lesson(title="Samenwerking op samenwerkingsniveau", body="Een deal met de regio.")
+    assert suggestion(client, "samenwerkingsdeal") == "samenwerking deal"
+
+
+def test_a_compound_of_three_known_words_is_split_into_the_fewest_parts(client, make_lesson):
+    make_lesson(title="De woondeal", body="Een woon deal in de regio.")
+    assert suggestion(client, "woondealregio") == "woondeal regio"
+
+
+def test_a_compound_is_split_only_into_words_the_reader_may_see(client, member_client, make_lesson):
+    make_lesson(title="Samenwerking in de regio")
+    make_lesson(title="Zwartboek over de regio", visibility="internal")
+    assert suggestion(member_client, "zwartboekregio") == "zwartboek regio"
+    assert "zwartboek" not in corrected("public", "zwartboekregio", ["zwartboekregio"])
+    assert "zwartboek" not in suggestion(client, "zwartboekregio")
+
+
+def test_a_word_that_begins_a_known_word_is_not_split(client, make_lesson):
+    # "werkbezoek" finds the first lesson by prefix; split, it would find two others.
+    make_lesson(title="Werkbezoeken bij andere deals")
+    make_lesson(title="Werk en bezoek", body="Een bezoek aan het werk.")
+    make_lesson(title="Bezoek op het werk")
+    assert suggestion(client, "werkbezoek") != "werk bezoek"
+
+
+def test_a_typo_in_a_long_word_is_still_corrected_to_the_look_alike(client, make_lesson):
+    make_lesson(title="Publiceren in de Staatscourant", body="Vraag het de juristen.")
+    assert suggestion(client, "staatscourrant") == "staatscourant"

@@ -4,6 +4,7 @@ The vocabulary is a model of the dealkennis app; `dealkennis.models` imports it.
 """
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 
@@ -147,6 +148,44 @@ class SearchWord(models.Model):
         return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
 
     @classmethod
+    def compound_parts(cls, word, audience):
+        """The fewest known words that `word` is made of ("zorgdeal": zorg, deal), or [] if none.
+
+        Dutch writes compounds as one word, and the demo content spells the
+        programmes apart ("Regio Deal"): such a word is no typo, and a look-alike
+        ("zorgde") would change what was asked. Parts may be joined by a
+        linking "s" ("samenwerkingsdeal"). A word that begins a known word is
+        not split: the search finds that word by prefix ("werkbezoek").
+        """
+        if len(word) > LONGEST_SPLIT or cls.objects.filter(audience=audience, word__startswith=word).exists():
+            return []
+        pieces = {
+            word[start:end]
+            for start in range(len(word))
+            for end in range(start + SHORTEST_PART, len(word) + 1)
+        }
+        known = set(cls.objects.filter(audience=audience, word__in=pieces).values_list("word", flat=True))
+
+        @functools.cache
+        def fewest(start):
+            """The fewest known words spelling word[start:], or None; a tie goes to the longest first word."""
+            if start == len(word):
+                return ()
+            best = None
+            for end in range(len(word), start + SHORTEST_PART - 1, -1):
+                if word[start:end] not in known:
+                    continue
+                # The next word follows at once, or after a linking "s".
+                follows = [end, end + 1] if word[end : end + 1] == "s" and end + 1 < len(word) else [end]
+                for rest in (fewest(next_start) for next_start in follows):
+                    if rest is not None and (best is None or len(rest) + 1 < len(best)):
+                        best = (word[start:end], *rest)
+            return best
+
+        parts = fewest(0)
+        return list(parts) if parts and 1 < len(parts) <= MOST_PARTS else []
+
+    @classmethod
     def forget(cls, audience, words):
         """Drop `words` from `audience`'s vocabulary, but those an item it may see still holds.
 
@@ -200,19 +239,29 @@ class SearchWord(models.Model):
 TYPO_THRESHOLD = 0.3
 # Shorter words have too many near neighbours to guess which one was meant.
 SHORTEST_CORRECTED = 5
+# A compound is split into at most this many known words, each at least as
+# long as the shortest word the vocabulary keeps (WORD_PATTERN); longer typed
+# words are not split (their pieces would make a long list to look up).
+MOST_PARTS = 3
+SHORTEST_PART = 4
+LONGEST_SPLIT = 40
 
 
 def corrected(audience, terms, words):
-    """`terms` with every word unknown to the audience replaced by the closest known one, or "".
+    """`terms` with every word unknown to the audience corrected, or "" when none is.
 
-    Known means: in an item this audience may see (`SearchWord`). Words of
-    items the reader may not see must neither be offered nor stop an offer.
+    A word made of known words is written apart ("zorgdeal" -> "zorg deal");
+    any other is replaced by the closest known word. Known means: in an item
+    this audience may see (`SearchWord`). Words of items the reader may not
+    see must neither be offered nor stop an offer.
     """
     corrected, changed = fold(terms), False
     for word in words:
         if len(word) < SHORTEST_CORRECTED:
             continue
-        known = SearchWord.closest(word, audience, TYPO_THRESHOLD)
+        # A compound of known words is shown split, never as a look-alike word.
+        parts = SearchWord.compound_parts(word, audience)
+        known = " ".join(parts) or SearchWord.closest(word, audience, TYPO_THRESHOLD)
         if known:
             corrected = re.sub(rf"\b{re.escape(word)}\b", known, corrected)
             changed = True
