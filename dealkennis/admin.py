@@ -22,6 +22,7 @@ from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
 from dealkennis.importing import SafeImportMixin
 from dealkennis.models import Deal, KnowledgeItem, Programme
+from dealkennis.synonyms import SynonymGroup
 from dealkennis.workflow import COORDINATOR_STATUSES, can_publish, check_change, stored_state, stored_states
 
 admin.site.site_header = _("Dealkennis beheer")
@@ -63,6 +64,18 @@ class DealAdmin(SelectionCheckMixin, admin.ModelAdmin):
     search_fields = ["name", "partners"]
     list_select_related = ["programme"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(SelectionCheckMixin, admin.ModelAdmin):
+    list_display = ["terms", "updated_at"]
+    search_fields = ["terms"]
+    fields = ["terms"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "terms":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class KnowledgeItemForm(forms.ModelForm):

@@ -10,8 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-# Imported for Django to register the model it defines with this app.
-from dealkennis import caching  # noqa: F401
+# Imported for Django to register the models they define with this app.
+from dealkennis import caching, synonyms  # noqa: F401
 from dealkennis.classification import (
     CLASSIFICATION_FIELDS,
     ORDER_QUESTIONS,

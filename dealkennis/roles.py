@@ -11,6 +11,7 @@ ROLE_PERMISSIONS = {
         "dealkennis.programme": _EDIT,
         "dealkennis.deal": _EDIT,
         "taggit.tag": _EDIT,
+        "dealkennis.synonymgroup": [*_EDIT, "delete"],
     },
     EDITOR: {
         "cards.card": _EDIT,
@@ -18,6 +19,8 @@ ROLE_PERMISSIONS = {
         "dealkennis.programme": ["view"],
         "dealkennis.deal": ["view"],
         "taggit.tag": ["view", "add"],
+        # Synonyms change every search: editors see them, coordinators keep them.
+        "dealkennis.synonymgroup": ["view"],
     },
 }
 

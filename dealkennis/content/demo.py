@@ -11,6 +11,7 @@ from django.db import transaction
 
 from cards.models import Card
 from dealkennis.models import Deal, Programme
+from dealkennis.synonyms import SynonymGroup
 from lessons.models import Lesson
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -74,7 +75,19 @@ def load_demo_content() -> dict:
         "deals": len(deals),
         "cards": len(cards),
         "lessons": len(lessons),
+        "synonyms": load_demo_synonyms(),
     }
+
+
+def load_demo_synonyms() -> int:
+    """The starting synonym list, unless coordinators already keep one; returns how many groups were made."""
+    if SynonymGroup.objects.exists():
+        return 0
+    groups = [SynonymGroup(terms=", ".join(entry["terms"])) for entry in read_demo("synonyms")["group"]]
+    for group in groups:
+        group.full_clean()
+        group.save()
+    return len(groups)
 
 
 def _create(model, entry, fields, programmes, deals):

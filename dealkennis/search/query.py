@@ -1,8 +1,8 @@
 """What a reader typed, made safe and ready for PostgreSQL.
 
-Owns query cleaning (`clean_query`), the question words left out, the prefix
-tsquery (`PrefixSearchQuery`) and `local_setting`, which runs a search's
-queries with a PostgreSQL setting.
+Owns query cleaning (`clean_query`), the question words left out, synonym
+expansion (`with_synonyms`), the prefix tsquery (`PrefixSearchQuery`) and
+`local_setting`, which runs a search's queries with a PostgreSQL setting.
 """
 
 import re
@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from dealkennis.search.text import SEARCH_CONFIG, fold
+from dealkennis.synonyms import synonym_table, term_words
 
 MIN_PREFIX_LENGTH = 4
 MAX_QUERY_LENGTH = 200
@@ -143,19 +144,91 @@ def local_setting(name, value):
     _set_local(name, previous)
 
 
+# Stands for a synonym term in the text given to websearch_to_tsquery; ts_rewrite
+# then puts the term's group in its place (numbered, one per term found).
+SYNONYM_MARKER = "dksynoniem"
+
+
+def with_synonyms(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text with each word or phrase that is a synonym term replaced by a marker word, and the markers.
+
+    Each marker comes with what it stands for, as websearch text: the words as
+    typed (all of them) or any other term of the group (as a phrase), so an
+    expanded query finds all it found before. The longest term wins. A "-" in
+    front of a single word negates its whole group. Quoted phrases are not
+    expanded: quotes ask for exactly those words. "or" joins, it is no word.
+    """
+    table = synonym_table()
+    if not table.lookup:
+        return text, []
+    terms, found, inside, index = _query_terms(text), [], False, 0
+    marker = SYNONYM_MARKER
+    while marker in fold(text):
+        marker += "x"
+    expanded = []
+    while index < len(terms):
+        match = None if inside else _synonym_at(terms, index, table)
+        if match is None:
+            if terms[index].endswith(QUOTE):
+                inside = not inside
+            expanded.append(terms[index])
+            index += 1
+            continue
+        length, group = match
+        typed = [word for term in terms[index : index + length] for word in term_words(term)]
+        alternatives = [" ".join(f'"{word}"' for word in typed)]
+        alternatives += [f'"{" ".join(words)}"' for words in table.groups[group] if list(words) != typed]
+        name = f"{marker}{len(found)}"
+        found.append((name, " or ".join(alternatives)))
+        expanded.append(("-" if terms[index].startswith("-") else "") + name)
+        index += length
+    return (_joined(expanded), found) if found else (text, [])
+
+
+def _synonym_at(terms, start, table):
+    """(how many terms, which group) of the longest synonym term that starts at `start`, or None.
+
+    Only a term of one word may be negated: websearch_to_tsquery would negate
+    only the first word of a phrase typed with a "-".
+    """
+    words, match = (), None
+    for end in range(start, min(len(terms), start + table.longest)):
+        term = terms[end]
+        if term.endswith(QUOTE) or term.lower() == "or" or (end > start and term.startswith("-")):
+            break
+        words += term_words(term)
+        if len(words) > table.longest:
+            break
+        if words in table.lookup:
+            match = (end + 1 - start, table.lookup[words])
+        if term.startswith("-"):
+            break
+    return match
+
+
 class PrefixSearchQuery(SearchQuery):
-    """websearch_to_tsquery, with every longer lexeme also matching as a prefix.
+    """websearch_to_tsquery, with synonyms and with every longer lexeme also matching as a prefix.
 
     Dutch glues words together: "financiering" should find
     "financieringsinstrument" and "deal" should find "dealmakers".
     """
 
     def __init__(self, value, *, any_word=False, **kwargs):
+        self.synonyms = []
+        if isinstance(value, str):
+            value, self.synonyms = with_synonyms(value)
         super().__init__(value, search_type="websearch", config=SEARCH_CONFIG, **kwargs)
         self.any_word = any_word
 
     def as_sql(self, compiler, connection, function=None, template=None):
         sql, params = super().as_sql(compiler, connection, function, template)
+        # Before the prefixes: a marker is matched as the lexeme it is.
+        for marker, alternatives in self.synonyms:
+            sql = (
+                f"ts_rewrite({sql}, websearch_to_tsquery(%s::regconfig, %s),"
+                " websearch_to_tsquery(%s::regconfig, %s))"
+            )
+            params = [*params, SEARCH_CONFIG, marker, SEARCH_CONFIG, alternatives]
         # In the text form of a tsquery a lexeme is quoted, with any quote inside
         # it doubled ("ŉ" unaccents to "'n"). It starts the text or follows a
         # space, "(" or "!", and ends it or precedes a space or ")": anchored so,

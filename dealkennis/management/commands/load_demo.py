@@ -6,7 +6,7 @@ from dealkennis.content.demo import database_is_empty, load_demo_content
 
 
 class Command(BaseCommand):
-    help = "Load the demo programmes, deals, cards and lessons into an empty database."
+    help = "Load the demo programmes, deals, cards, lessons and synonyms into an empty database."
 
     def handle(self, *args, **options):
         if not database_is_empty():
@@ -15,8 +15,7 @@ class Command(BaseCommand):
         counts = load_demo_content()
         self.stdout.write(
             self.style.SUCCESS(
-                "Loaded {programmes} programmes, {deals} deals, {cards} cards and {lessons} lessons.".format(
-                    **counts
-                )
+                "Loaded {programmes} programmes, {deals} deals, {cards} cards, {lessons} lessons "
+                "and {synonyms} synonym groups.".format(**counts)
             )
         )
