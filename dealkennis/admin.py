@@ -22,7 +22,7 @@ from dealkennis.classification import Status
 from dealkennis.forms import BoundedTagField
 from dealkennis.importing import SafeImportMixin
 from dealkennis.models import Deal, KnowledgeItem, Programme
-from dealkennis.synonyms import SynonymGroup
+from dealkennis.search.synonyms import SynonymGroup
 from dealkennis.workflow import COORDINATOR_STATUSES, can_publish, check_change, stored_state, stored_states
 
 admin.site.site_header = _("Dealkennis beheer")

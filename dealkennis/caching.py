@@ -7,9 +7,12 @@ registers it with the app.
 
 import hashlib
 import json
+import threading
 
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import models
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,7 +44,13 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+        """The version, read once per request: every part of one page is keyed by the same version."""
+        known = getattr(_request, "version", None)
+        if known is None:
+            known = cls.objects.values_list("value", flat=True).filter(pk=1).first() or 0
+            if getattr(_request, "active", False):
+                _request.version = known
+        return known
 
     @classmethod
     def cached(cls, name, user, parts, compute, timeout=15 * 60, alias="default", version=None):
@@ -69,5 +78,21 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
+        _request.version = None  # a request that changes content reads the new version
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+# The version a request has read; outside a request (commands, tests) it is
+# read every time, since nothing marks where a unit of work ends.
+_request = threading.local()
+
+
+@receiver(request_started, dispatch_uid="content-version-per-request")
+def _request_started(**kwargs):
+    _request.active, _request.version = True, None
+
+
+@receiver(request_finished, dispatch_uid="content-version-per-request")
+def _request_finished(**kwargs):
+    _request.active, _request.version = False, None

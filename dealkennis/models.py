@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 # Imported for Django to register the models they define with this app.
-from dealkennis import caching, synonyms  # noqa: F401
+from dealkennis import caching  # noqa: F401
 from dealkennis.classification import (
     CLASSIFICATION_FIELDS,
     ORDER_QUESTIONS,
@@ -24,6 +24,7 @@ from dealkennis.classification import (
     Visibility,
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
+from dealkennis.search import synonyms  # noqa: F401 - registers SynonymGroup
 from dealkennis.search.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.search.text import fold, text_size_errors
 from dealkennis.tagging import ItemTagManager

@@ -297,14 +297,13 @@ def test_search_page_uses_a_fixed_number_of_queries(
     for number in range(count):
         make_card(title=f"Kaart {number}", body="heisessie", tags=["team", f"t{number}"])
         make_lesson(title=f"Heisessie les {number}", tags=["team"])
-    # Of these, the synonym table takes two: the content version it is checked
-    # against once per request, and its rows, read once per content version.
-    with django_assert_num_queries(11):
+    # Of these, the synonym table takes one: its rows, read once per content version.
+    with django_assert_num_queries(10):
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social"}).status_code == 200
     # Another page: matches, facets and order come from the cache; only the
-    # content version (read once for both cache keys, and once for the synonyms
-    # of the highlighting), the programmes and the shown items are read.
-    with django_assert_num_queries(5):
+    # content version (read once per request), the programmes and the shown
+    # items are read.
+    with django_assert_num_queries(4):
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social", "page": 2}).status_code == 200
     # The same page again is rendered from the cache.
     with django_assert_num_queries(2):
@@ -394,7 +393,7 @@ def test_search_api_uses_a_fixed_number_of_queries(client, make_card, make_lesso
     # Content types are cached per process; a long-running server has them already.
     ContentType.objects.get_for_models(Card, Lesson)
     # As the page: nothing in a result is read item by item.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         data = client.get("/api/zoeken/", {"q": "heisessie"}).json()
     assert {result["type"] for result in data["results"]} == {"card", "lesson"}
     assert all(result["classification"]["stream"]["label"] for result in data["results"])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dealkennis.content.demo import DEMO_DIR, read_demo
 from dealkennis.roles import COORDINATOR, EDITOR
 from dealkennis.search.query import SYNONYM_MARKER, PrefixSearchQuery, clean_query, with_synonyms
-from dealkennis.synonyms import MAX_TERMS, SynonymGroup, term_words
+from dealkennis.search.synonyms import MAX_TERMS, SynonymGroup, term_words
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_wrong_terms_get_a_dutch_message_and_nothing_is_saved(coordinator_client
 
 def test_the_number_of_groups_is_bounded(coordinator_client, monkeypatch):
     saved = group("BZK, Binnenlandse Zaken")
-    monkeypatch.setattr("dealkennis.synonyms.MAX_GROUPS", 1)
+    monkeypatch.setattr("dealkennis.search.synonyms.MAX_GROUPS", 1)
     content = coordinator_client.post(ADD_URL, {"terms": "subsidie, uitkering"}).content.decode()
     assert "Er zijn al 1 synoniemgroepen" in content
     change_url = f"/admin/dealkennis/synonymgroup/{saved.pk}/change/"

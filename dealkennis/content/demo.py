@@ -11,7 +11,7 @@ from django.db import transaction
 
 from cards.models import Card
 from dealkennis.models import Deal, Programme
-from dealkennis.synonyms import SynonymGroup
+from dealkennis.search.synonyms import SynonymGroup
 from lessons.models import Lesson
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"

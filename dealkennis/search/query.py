@@ -13,8 +13,8 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from dealkennis.search.synonyms import synonym_table, term_words
 from dealkennis.search.text import SEARCH_CONFIG, fold
-from dealkennis.synonyms import synonym_table, term_words
 
 MIN_PREFIX_LENGTH = 4
 MAX_QUERY_LENGTH = 200

@@ -7,13 +7,11 @@ imports this module so that Django registers the model with the app.
 """
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.core.signals import request_started
 from django.db import connection, models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -198,37 +196,27 @@ class SynonymTable:
     longest: int = 0
 
 
-_checked = threading.local()
-
-
 def synonym_table() -> SynonymTable:
-    """The synonyms, read once per content version and checked against it once per request.
+    """The synonyms, read again when the content version changed.
 
     Saving a group bumps the content version, which keys every cached search
-    result too: a worker process that caches results under the new version
-    has checked its table against that version first. Outside a request (a
-    command, a test), a change made in this process clears the table at once.
+    result too, so no result found with old synonyms is served after a change.
+    Within a request the version is read once (`ContentVersion.current`), so
+    this costs no query of its own there.
     """
     cache = caches["default"]
     table = cache.get(CACHE_KEY)
-    if table is None or not getattr(_checked, "done", False):
-        version = ContentVersion.current()
-        if table is None or table.version != version:
-            table = SynonymTable(version=version)
-            for group in SynonymGroup.objects.only("terms"):
-                words = [term_words(term) for term in group.term_list]
-                table.groups.append(words)
-                for term in words:
-                    table.lookup.setdefault(term, len(table.groups) - 1)
-                    table.longest = max(table.longest, len(term))
-            cache.set(CACHE_KEY, table, None)
-        _checked.done = True
+    version = ContentVersion.current()
+    if table is None or table.version != version:
+        table = SynonymTable(version=version)
+        for group in SynonymGroup.objects.only("terms"):
+            words = [term_words(term) for term in group.term_list]
+            table.groups.append(words)
+            for term in words:
+                table.lookup.setdefault(term, len(table.groups) - 1)
+                table.longest = max(table.longest, len(term))
+        cache.set(CACHE_KEY, table, None)
     return table
-
-
-@receiver(request_started, dispatch_uid="synonyms-check-per-request")
-def check_synonyms_again(**kwargs):
-    _checked.done = False
 
 
 @receiver(post_save, sender=SynonymGroup, dispatch_uid="synonyms-saved")
