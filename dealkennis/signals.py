@@ -3,13 +3,14 @@ search vector, the vectors of search by meaning, the typo vocabulary, and the co
 version that keys the caches."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from dealkennis import notifications
 from dealkennis.caching import ContentVersion
 from dealkennis.models import Deal, KnowledgeItem, Programme, knowledge_models
+from dealkennis.search.meaning import forget_extension_state
 from dealkennis.search.suggestions import SearchWord, stored_vocabulary
 from dealkennis.search.vectors import embed_after_commit
 from dealkennis.tagging import changing_tags, link_changed_in_manager, tags_changed
@@ -57,6 +58,12 @@ def refresh_renamed_tag_in_search(sender, instance, created, raw=False, **kwargs
 def embed_saved_item(sender, instance, **kwargs):
     if isinstance(instance, KnowledgeItem):
         embed_after_commit(sender, [instance.pk])
+
+
+# A migration may have installed pgvector since this process looked.
+@receiver(post_migrate, dispatch_uid="vector-extension-after-migrate")
+def look_for_vector_extension_again(sender, **kwargs):
+    forget_extension_state()
 
 
 # A deleted item's words leave the vocabularies that no other item holds them for.

