@@ -9,6 +9,6 @@ class DealkennisConfig(AppConfig):
     verbose_name = _("Programma's en deals")
 
     def ready(self):
-        from dealkennis import signals
+        from dealkennis import checks, signals  # noqa: F401 - checks registers itself
 
         signals.connect_version_bumps()

