@@ -171,6 +171,13 @@ def schemas():
                 "programme": ref("Ref"),
                 "classification": ref("Classification"),
                 "snippet": {**STRING, "description": _("HTML; treffers staan in <mark>.")},
+                "found_by": {
+                    "type": "string",
+                    "enum": ["words", "meaning"],
+                    "description": _(
+                        "“meaning”: gevonden op betekenis, niet op de woorden van de zoekvraag."
+                    ),
+                },
             }
         ),
         "Search": strict(
@@ -183,6 +190,13 @@ def schemas():
                 },
                 "sort": {"type": "string", "enum": ["relevance", "date"]},
                 "total": INTEGER,
+                "by_meaning": {
+                    **INTEGER,
+                    "description": _(
+                        "Hoeveel van de resultaten alleen op betekenis zijn gevonden; dan zijn het de beste "
+                        "treffers, niet alles wat een woord bevat."
+                    ),
+                },
                 "fuzzy": BOOLEAN,
                 "widened": BOOLEAN,
                 "suggestion": nullable(STRING),

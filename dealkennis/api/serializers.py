@@ -133,6 +133,7 @@ def search_data(outcome, request, programmes):
             "programme": {"slug": hit.item.programme.slug, "name": hit.item.programme.name},
             "classification": classification_data(hit.item),
             "snippet": str(hit.snippet),
+            "found_by": "meaning" if hit.by_meaning else "words",
         }
         for position, hit in enumerate(outcome.hits)
     ]
@@ -147,6 +148,7 @@ def search_data(outcome, request, programmes):
         "filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
         "sort": outcome.sort,
         "total": outcome.total,
+        "by_meaning": outcome.by_meaning,
         "fuzzy": outcome.fuzzy,
         "widened": outcome.widened,
         "suggestion": outcome.suggestion or None,

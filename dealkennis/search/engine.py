@@ -7,12 +7,10 @@ The knowledge models come from the app registry (`knowledge_models`), so this
 core module imports no app.
 """
 
-from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -24,9 +22,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
 from dealkennis.classification import VOCABULARIES
-from dealkennis.filters import FILTER_LABELS, ItemFilters
+from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import suggestions
+from dealkennis.search import hybrid, suggestions
+from dealkennis.search.facets import count_facets, facet_groups  # noqa: F401 - facet_groups is part of the engine's API
 from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.query import (
     OPERATORS,
@@ -39,7 +38,6 @@ from dealkennis.search.text import SEARCH_CONFIG
 
 # Below this many full-text hits the typo fallback is consulted for a suggestion.
 FEW_RESULTS = 3
-TAG_FACET_SIZE = 15
 # Rows of the ordered result kept in the cache: the first ten pages.
 CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones.
@@ -58,6 +56,8 @@ def searched_models():
 class Hit:
     item: object
     snippet: str
+    # Found by meaning, not by the words of the query.
+    by_meaning: bool = False
 
 
 @dataclass
@@ -74,6 +74,8 @@ class SearchOutcome:
     widened: bool = False
     suggestion: str = ""
     notices: list[str] = field(default_factory=list)
+    # How many of `total` were found by meaning alone ("beste treffers").
+    by_meaning: int = 0
 
     @property
     def is_browse(self):
@@ -98,6 +100,7 @@ def search(user, request: SearchRequest, programmes, version=None) -> SearchOutc
     )
     outcome.facets, outcome.total = found["facets"], found["total"]
     outcome.suggestion, outcome.fuzzy, outcome.widened = found["suggestion"], found["fuzzy"], found["widened"]
+    outcome.by_meaning = len(found["meaning"])
     outcome.notices.extend(found["notices"])
 
     paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
@@ -110,7 +113,7 @@ def search(user, request: SearchRequest, programmes, version=None) -> SearchOutc
         rows = _find(user, query, filters, kind, sort, programmes, row_limit=end)["rows"][start:end]
     outcome.page.object_list = rows
     highlight = PrefixSearchQuery(found["highlight"], any_word=outcome.widened) if query else None
-    outcome.hits = _load_hits(rows, highlight)
+    outcome.hits = _load_hits(rows, highlight, {tuple(row) for row in found["meaning"]})
     return outcome
 
 
@@ -132,13 +135,22 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
     terms = without_question_words(query)
     words = query_words(terms)
     tsquery = PrefixSearchQuery(terms) if query else None
-    found = {"suggestion": "", "fuzzy": False, "widened": False, "notices": [], "highlight": terms}
+    found = {
+        "suggestion": "",
+        "fuzzy": False,
+        "widened": False,
+        "notices": [],
+        "highlight": terms,
+        "meaning": [],
+    }
 
     matched = base if tsquery is None else _matching(base, tsquery)
-    facets = _facets(matched, programmes)
+    facets = count_facets(matched, programmes)
     rank_query, held_words = tsquery, None
+    meaning = hybrid.nearest_by_meaning(base, query) if hybrid.wanted(query) else {}
     if (
         tsquery is not None
+        and not any(meaning.values())
         and facets["total"] < FEW_RESULTS
         and len(words) > 1
         and not OPERATORS.search(f" {terms} ")
@@ -147,7 +159,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
         # ranked so that those matching more (and all) words come first.
         any_word = PrefixSearchQuery(terms, any_word=True)
         widened = _matching(base, any_word)
-        widened_facets = _facets(widened, programmes)
+        widened_facets = count_facets(widened, programmes)
         if widened_facets["total"] > facets["total"]:
             matched, facets, found["widened"] = widened, widened_facets, True
             rank_query, held_words = any_word, words
@@ -156,7 +168,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
             corrected_matched = _matching(base, corrected_query)
-            corrected_facets = _facets(corrected_matched, programmes)
+            corrected_facets = count_facets(corrected_matched, programmes)
             # Offered only when it leads to more of what this reader may see.
             if corrected_facets["total"] > facets["total"]:
                 found["suggestion"] = corrected
@@ -174,9 +186,43 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
             )
         )
     limit = row_limit or CACHED_ROWS
-    ordered = _ordered_rows(matched, rank_query, held_words, sort, facets["total"], limit)
-    found.update(facets=facets, total=facets["total"], rows=[tuple(row[:2]) for row in ordered[:limit]])
+    word_total = facets["total"]
+    word_rows = list(_ordered_rows(matched, rank_query, held_words, sort, word_total, limit)[:limit])
+    if any(meaning.values()):
+        # Counts, facets and pages describe exactly what is shown: the items
+        # found by words and those that joined by meaning.
+        joined = {kind: qs | base[kind].filter(pk__in=list(meaning[kind])) for kind, qs in matched.items()}
+        facets = count_facets(joined, programmes)
+        by_words = _found_by_words(matched, meaning, word_rows, word_total)
+        found["meaning"] = [
+            [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
+        ]
+        if sort == "relevance":
+            rows = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
+        else:
+            rows = [
+                tuple(row[:2])
+                for row in _ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
+            ]
+    else:
+        rows = [tuple(row[:2]) for row in word_rows]
+    found.update(facets=facets, total=facets["total"], rows=rows[:limit])
     return found
+
+
+def _found_by_words(matched, meaning, word_rows, word_total):
+    """Which of the items found by meaning the words found too: {(kind, pk)}."""
+    shown = {(row[0], row[1]) for row in word_rows}
+    if len(word_rows) >= word_total:
+        return shown
+    # Some word matches are beyond the rows in hand: ask for the rest.
+    for kind, pks in meaning.items():
+        wanted = [pk for pk in pks if (kind, pk) not in shown]
+        if wanted:
+            shown.update(
+                (kind, pk) for pk in matched[kind].filter(pk__in=wanted).values_list("pk", flat=True)
+            )
+    return shown
 
 
 def _matching(base, tsquery):
@@ -255,58 +301,10 @@ def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
     )
 
 
-FACET_COLUMNS = ("programme_id", *VOCABULARIES)
-
-
-def _facets(matched, programmes):
-    """Counts per facet value over what matches: one query, one pass over the matches, per model."""
-    facets = {"type": {}, "total": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
-    for name, vocabulary in VOCABULARIES.items():
-        facets[name] = dict.fromkeys(vocabulary.values, 0)
-    slugs = {programme.pk: programme.slug for programme in programmes}
-    tags = Counter()
-    models = searched_models()
-    for kind, queryset in matched.items():
-        inner, params = queryset.order_by().values("pk", *FACET_COLUMNS).query.sql_with_params()
-        columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS)]
-        through = models[kind]._meta.get_field("tags").through
-        tagged_table, tag_table = (
-            connection.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model())
-        )
-        # One grouping over all facet columns at once (a few hundred groups at
-        # most); each facet's counts are its sums, added up below.
-        grouped = ", ".join(columns[1:])
-        sql = (
-            f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
-            f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
-            f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, tagged.n FROM ("
-            "SELECT item.tag_id, count(*) AS n FROM matched"
-            f" JOIN {tagged_table} AS item ON item.object_id = matched.id AND item.content_type_id = %s"
-            " GROUP BY item.tag_id"
-            f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ContentType.objects.get_for_model(models[kind]).pk])
-            rows = cursor.fetchall()
-        facets["type"][kind] = 0
-        for *values, tag, count in rows:
-            if tag is not None:
-                tags[tag] += count
-                continue
-            facets["type"][kind] += count
-            facets["total"] += count
-            programme_id, *vocabulary_values = values
-            facets["programme"][slugs[programme_id]] += count
-            for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
-                facets[name][value] += count
-    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
-    return facets
-
-
 HIT_FIELDS = ("title", "slug", "summary", "visibility", *VOCABULARIES, "programme__name", "programme__slug")
 
 
-def _load_hits(rows, tsquery):
+def _load_hits(rows, tsquery, by_meaning=frozenset()):
     models = searched_models()
     ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in models}
     loaded = {}
@@ -335,7 +333,7 @@ def _load_hits(rows, tsquery):
     for kind, pk, *_rest in rows:
         item = loaded.get((kind, pk))
         if item is not None:
-            hits.append(Hit(item=item, snippet=_snippet(item)))
+            hits.append(Hit(item=item, snippet=_snippet(item), by_meaning=(kind, pk) in by_meaning))
     return hits
 
 
@@ -344,48 +342,3 @@ def _snippet(item):
     return mark_safe(  # noqa: S308 - the text is escaped first; only our markers become tags
         escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     )
-
-
-TYPE_LABELS = {"card": _lazy("Inspiratiekaarten"), "lesson": _lazy("Lessen")}
-
-
-def facet_groups(outcome, programmes):
-    """The facet lists beside the results: name, label and options (value, label, count, active).
-
-    A value shows when it has matches or is chosen; links to toggle one are the web layer's.
-    """
-    if outcome.is_browse:
-        return []
-    active = dict(outcome.filters.active)
-    if outcome.kind:
-        active["type"] = outcome.kind
-    choices = {
-        "type": list(TYPE_LABELS.items()),
-        "programme": [(p.slug, p.name) for p in programmes],
-        **{name: vocabulary.choices for name, vocabulary in VOCABULARIES.items()},
-    }
-    labels = {"type": _lazy("Soort"), **FILTER_LABELS}
-    groups = []
-    for name, options in choices.items():
-        counts = outcome.facets.get(name, {})
-        entries = [
-            {
-                "value": value,
-                "label": label,
-                "count": counts.get(value, 0),
-                "active": active.get(name) == value,
-            }
-            for value, label in options
-        ]
-        entries = [entry for entry in entries if entry["count"] or entry["active"]]
-        if entries:
-            groups.append({"name": name, "label": labels[name], "options": entries})
-
-    active_tag = (active.get("tag") or "").lower()
-    tag_entries = [
-        {"value": name, "label": name, "count": count, "active": active_tag == name.lower()}
-        for name, count in outcome.facets.get("tags", [])
-    ]
-    if tag_entries:
-        groups.append({"name": "tag", "label": _lazy("Tag"), "options": tag_entries})
-    return groups

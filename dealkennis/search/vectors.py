@@ -37,7 +37,7 @@ MAX_AFTER_COMMIT = 200
 def embedded_fields(model):
     """The columns `item_text` reads, for loading items with only these."""
     own = [name for name in TEXT_FIELDS if _has_field(model, name)]
-    return [*own, "search_tags", *VOCABULARIES, "programme__name", "deal__name"]
+    return [*own, "search_tags", *VOCABULARIES, "programme__name", "programme__ministries", "deal__name"]
 
 
 def _has_field(model, name):
@@ -68,7 +68,10 @@ def item_text(item) -> str:
         if len(words) >= MAX_WORDS:
             break
     own = " ".join(words[:MAX_WORDS])
-    context = [f"Programma: {item.programme.name}."]
+    # The programme's ministries too: a reader from another ministry names
+    # the programme by who runs it ("de deals van VWS").
+    ministries = f", van {item.programme.ministries}" if item.programme.ministries else ""
+    context = [f"Programma: {item.programme.name}{ministries}."]
     if item.deal_id:
         context.append(f"Deal: {item.deal.name}.")
     if item.search_tags:

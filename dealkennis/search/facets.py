@@ -1,0 +1,110 @@
+"""Facets of a search: the counts per type, programme, classification and tag over what matched.
+
+`count_facets` counts in PostgreSQL, one statement per kind of item;
+`facet_groups` turns the counts into the lists shown beside the results (links
+to toggle them are the web layer's).
+"""
+
+from collections import Counter
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils.translation import gettext_lazy as _lazy
+
+from dealkennis.classification import VOCABULARIES
+from dealkennis.filters import FILTER_LABELS
+
+TAG_FACET_SIZE = 15
+
+
+FACET_COLUMNS = ("programme_id", *VOCABULARIES)
+
+
+def count_facets(matched, programmes):
+    """Counts per facet value over what matches: one query, one pass over the matches, per model."""
+    facets = {"type": {}, "total": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
+    for name, vocabulary in VOCABULARIES.items():
+        facets[name] = dict.fromkeys(vocabulary.values, 0)
+    slugs = {programme.pk: programme.slug for programme in programmes}
+    tags = Counter()
+    for kind, queryset in matched.items():
+        inner, params = queryset.order_by().values("pk", *FACET_COLUMNS).query.sql_with_params()
+        columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS)]
+        model = queryset.model
+        through = model._meta.get_field("tags").through
+        tagged_table, tag_table = (
+            connection.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model())
+        )
+        # One grouping over all facet columns at once (a few hundred groups at
+        # most); each facet's counts are its sums, added up below.
+        grouped = ", ".join(columns[1:])
+        sql = (
+            f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
+            f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
+            f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, tagged.n FROM ("
+            "SELECT item.tag_id, count(*) AS n FROM matched"
+            f" JOIN {tagged_table} AS item ON item.object_id = matched.id AND item.content_type_id = %s"
+            " GROUP BY item.tag_id"
+            f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, ContentType.objects.get_for_model(model).pk])
+            rows = cursor.fetchall()
+        facets["type"][kind] = 0
+        for *values, tag, count in rows:
+            if tag is not None:
+                tags[tag] += count
+                continue
+            facets["type"][kind] += count
+            facets["total"] += count
+            programme_id, *vocabulary_values = values
+            facets["programme"][slugs[programme_id]] += count
+            for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
+                facets[name][value] += count
+    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
+    return facets
+
+
+TYPE_LABELS = {"card": _lazy("Inspiratiekaarten"), "lesson": _lazy("Lessen")}
+
+
+def facet_groups(outcome, programmes):
+    """The facet lists beside the results: name, label and options (value, label, count, active).
+
+    A value shows when it has matches or is chosen; links to toggle one are the web layer's.
+    """
+    if outcome.is_browse:
+        return []
+    active = dict(outcome.filters.active)
+    if outcome.kind:
+        active["type"] = outcome.kind
+    choices = {
+        "type": list(TYPE_LABELS.items()),
+        "programme": [(p.slug, p.name) for p in programmes],
+        **{name: vocabulary.choices for name, vocabulary in VOCABULARIES.items()},
+    }
+    labels = {"type": _lazy("Soort"), **FILTER_LABELS}
+    groups = []
+    for name, options in choices.items():
+        counts = outcome.facets.get(name, {})
+        entries = [
+            {
+                "value": value,
+                "label": label,
+                "count": counts.get(value, 0),
+                "active": active.get(name) == value,
+            }
+            for value, label in options
+        ]
+        entries = [entry for entry in entries if entry["count"] or entry["active"]]
+        if entries:
+            groups.append({"name": name, "label": labels[name], "options": entries})
+
+    active_tag = (active.get("tag") or "").lower()
+    tag_entries = [
+        {"value": name, "label": name, "count": count, "active": active_tag == name.lower()}
+        for name, count in outcome.facets.get("tags", [])
+    ]
+    if tag_entries:
+        groups.append({"name": "tag", "label": _lazy("Tag"), "options": tag_entries})
+    return groups
