@@ -6,6 +6,8 @@ without it (CI's PostgreSQL 15), and both kinds skip, saying why, elsewhere.
 """
 
 import math
+import os
+import time
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -67,6 +69,27 @@ def test_a_dutch_paraphrase_is_nearer_than_unrelated_text():
         ]
     )
     assert cosine(query, paraphrase) > cosine(query, unrelated) + 0.03
+
+
+@needs_model
+def test_a_forked_child_loads_its_own_model_and_embeds(tmp_path):
+    # As a gunicorn worker of a master that used the model: the child must not reuse (or hang on) it.
+    parent = embed_query("samenwerking met regionale partners")
+    result = tmp_path / "child.txt"
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            state_before = embedding._state
+            vector = embed_query("samenwerking met regionale partners")
+            result.write_text(f"{embedding._state is not state_before} {cosine(vector, parent):.6f}")
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 60
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        assert time.monotonic() < deadline, "the forked child hung embedding a query"
+        time.sleep(0.05)
+    fresh_state, similarity = result.read_text().split()
+    assert fresh_state == "True" and float(similarity) > 0.9999
 
 
 def test_the_embedded_text_names_programme_tags_and_classification_in_dutch_and_english(make_lesson, deal):

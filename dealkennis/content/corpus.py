@@ -8,8 +8,8 @@ few times; random compounds of demo words give the generated one that long tail,
 so there are rare terms at every size.
 
 Rows go in with COPY and with the columns that `KnowledgeItem.save()` would
-derive computed here; the database fills the generated search vectors. The
-vectors of search by meaning come from a pool (`corpus_vectors`).
+derive computed here; the database fills the generated search vectors.
+Vectors for search by meaning come from a pool (`corpus_vectors`).
 """
 
 import html
@@ -317,7 +317,6 @@ def _next_id(cursor, model):
 
 
 def _bulk_indexes(cursor, tables):
-    """The GIN and HNSW indexes: built once after the load, not grown row by row."""
     cursor.execute(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)"
         " AND (indexdef LIKE '%%USING gin%%' OR indexdef LIKE '%%USING hnsw%%')",
@@ -346,8 +345,8 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
                 "DELETE FROM taggit_taggeditem WHERE content_type_id = ANY(%s)",
                 [[ct.pk for ct in content_types.values()]],
             )
-        # Building a GIN index once over all rows is much faster than growing it
-        # row by row; generous memory keeps the build in RAM.
+        # Building a GIN or HNSW index once over all rows is much faster than
+        # growing it row by row; generous memory keeps the build in RAM.
         indexes = _bulk_indexes(cursor, tables)
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
