@@ -17,14 +17,18 @@ Run with `pytest -s tests/test_relevance.py` to see the rate printed.
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
 
 from cards.models import Card
+from dealkennis.search.meaning import semantic_available
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
 
 TOP_N = 3
 MIN_SUCCESS_RATE = 0.8
+# Issue 15's target where search by meaning runs: 48 of 50.
+MIN_SUCCESS_RATE_WITH_MEANING = 0.96
 
 
 def card(slug):
@@ -250,6 +254,7 @@ QUERIES = [
 # Queries that miss because of a real weakness of the search, not of the query
 # or the content. Strict: once the search is improved they XPASS, which fails
 # the run, so remove the entry then. The summary test counts them as misses.
+# Full text alone (a server without pgvector, or where the model cannot run):
 KNOWN_WEAKNESSES = {
     "deal langer laten lopen": (
         "paraphrase of 'verlengen' (no synonyms); widened to any word, 'deal' alone matches every "
@@ -282,13 +287,35 @@ KNOWN_WEAKNESSES = {
 }
 
 
+# Full text and meaning together (issue 15): what meaning still misses.
+KNOWN_WEAKNESSES_WITH_MEANING = {
+    "kennis behouden als collega's vertrekken": (
+        "the turnover lesson speaks of 'verloop' and 'wisselende bezetting'; by meaning the duo and "
+        "'dealmaken als vak' items, which are about passing knowledge on, come first and the lesson "
+        "is not among the nearest 20"
+    ),
+    "op bezoek bij andere deals": (
+        "'bezoek' still does not match 'werkbezoeken' in full text, and by meaning the exchange "
+        "lesson ('weinig uitwisseling tussen programma's') is nearer than the site-visit lesson"
+    ),
+}
+
+
+@pytest.fixture
+def search_by_meaning(db):
+    """Whether this server searches by meaning as well as by words (pgvector and the model)."""
+    return semantic_available(connection)
+
+
+def expect_known_weakness(request, query, by_meaning):
+    """Mark the running test as a strict xfail when `query` is a known miss of this server's search."""
+    reason = (KNOWN_WEAKNESSES_WITH_MEANING if by_meaning else KNOWN_WEAKNESSES).get(query)
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+
+
 def _params():
-    params = []
-    for query, expected in QUERIES:
-        reason = KNOWN_WEAKNESSES.get(query)
-        marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-        params.append(pytest.param(query, expected, marks=marks, id=query))
-    return params
+    return [pytest.param(query, expected, id=query) for query, expected in QUERIES]
 
 
 def top_items(client, query, n=TOP_N):
@@ -302,6 +329,7 @@ def test_there_are_enough_distinct_queries():
     assert len(queries) >= 30
     assert len(set(queries)) == len(queries)
     assert set(KNOWN_WEAKNESSES) <= set(queries)
+    assert set(KNOWN_WEAKNESSES_WITH_MEANING) <= set(queries)
 
 
 def test_expected_items_are_visible_to_anonymous_users(demo_content):
@@ -313,12 +341,15 @@ def test_expected_items_are_visible_to_anonymous_users(demo_content):
 
 
 @pytest.mark.parametrize("query, expected", _params())
-def test_query_finds_an_expected_item_in_the_top_3(client, demo_content, query, expected):
+def test_query_finds_an_expected_item_in_the_top_3(
+    request, client, demo_content, search_by_meaning, query, expected
+):
+    expect_known_weakness(request, query, search_by_meaning)
     top = top_items(client, query)
     assert set(top) & set(expected), f"{query!r}: expected one of {expected} in the top {TOP_N}, got {top}"
 
 
-def test_success_rate(client, demo_content):
+def test_success_rate(client, demo_content, search_by_meaning):
     """The share of queries with an expected item in the top 3 (`pytest -s` shows it)."""
     failures = []
     for query, expected in QUERIES:
@@ -330,4 +361,4 @@ def test_success_rate(client, demo_content):
     print(f"\nSearch relevance: {found}/{len(QUERIES)} queries = {rate:.0%} with a hit in the top {TOP_N}")
     for query, top in failures:
         print(f"  miss: {query!r} -> {top}")
-    assert rate >= MIN_SUCCESS_RATE
+    assert rate >= (MIN_SUCCESS_RATE_WITH_MEANING if search_by_meaning else MIN_SUCCESS_RATE)
