@@ -177,6 +177,11 @@ STATUS_SYMBOLS = {
 class KnowledgeItemAdmin(SelectionCheckMixin, SafeImportMixin, VersionAdmin):
     """What the admin of cards and lessons shares: lists, workflow, history, import."""
 
+    def reversion_register(self, model, **kwargs):
+        # The vector is derived from the text (and made again after a restore):
+        # 384 numbers in every version would only make the history heavy.
+        super().reversion_register(model, exclude=("embedding",), **kwargs)
+
     list_display = [
         "title",
         "programme",

@@ -308,7 +308,9 @@ def test_the_demo_synonyms_are_loaded_with_the_demo_content(db, demo_content, cl
     assert demo_content["synonyms"] == SynonymGroup.objects.count() >= 15
 
     def total(query):
-        return client.get("/zoeken/", {"q": query}).context["outcome"].total
+        # Found by words: where search by meaning runs, it adds its own nearest items.
+        outcome = client.get("/zoeken/", {"q": query}).context["outcome"]
+        return outcome.total - outcome.by_meaning
 
     # The demo texts write "BZK" only; its full name finds what the abbreviation finds.
     assert total("BZK") >= 3

@@ -30,7 +30,7 @@ from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.query import (
     OPERATORS,
     PrefixSearchQuery,
-    local_setting,
+    local_settings,
     query_words,
     without_question_words,
 )
@@ -124,7 +124,7 @@ def parse(params, programmes) -> SearchRequest:
 
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
-    with _prefer_index_scans(query):
+    with _search_settings(query):
         return _found(user, query, filters, kind, sort, programmes, row_limit)
 
 
@@ -145,39 +145,46 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
     }
 
     matched = base if tsquery is None else _matching(base, tsquery)
-    facets = count_facets(matched, programmes)
-    rank_query, held_words = tsquery, None
     meaning = hybrid.nearest_by_meaning(base, query) if hybrid.wanted(query) else {}
-    if (
-        tsquery is not None
-        and not any(meaning.values())
-        and facets["total"] < FEW_RESULTS
-        and len(words) > 1
-        and not OPERATORS.search(f" {terms} ")
-    ):
-        # Too few items hold every word: widen to items holding any of them,
-        # ranked so that those matching more (and all) words come first.
+    if any(meaning.values()):
+        # Counts, facets and pages describe exactly what is shown: the items
+        # found by words and those that joined by meaning, counted in one pass.
+        facets = count_facets(_joined(matched, base, meaning), programmes, words=tsquery)
+        word_total = facets["words"]
+    else:
+        meaning = {}
+        facets = count_facets(matched, programmes)
+        word_total = facets["total"]
+    rank_query, held_words = tsquery, None
+    # Too few items hold every word: widen to items holding any of them, ranked
+    # so that those matching more (and all) words come first. Where search by
+    # meaning added its best hits, those stand in for this.
+    few = tsquery is not None and word_total < FEW_RESULTS
+    if few and not meaning and len(words) > 1 and not OPERATORS.search(f" {terms} "):
         any_word = PrefixSearchQuery(terms, any_word=True)
         widened = _matching(base, any_word)
         widened_facets = count_facets(widened, programmes)
-        if widened_facets["total"] > facets["total"]:
+        if widened_facets["total"] > word_total:
             matched, facets, found["widened"] = widened, widened_facets, True
-            rank_query, held_words = any_word, words
-    if tsquery is not None and facets["total"] < FEW_RESULTS and words:
+            rank_query, held_words, word_total = any_word, words, widened_facets["total"]
+    if tsquery is not None and word_total < FEW_RESULTS and words:
         corrected = suggestions.corrected(audience(user), terms, words)
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
             corrected_matched = _matching(base, corrected_query)
             corrected_facets = count_facets(corrected_matched, programmes)
             # Offered only when it leads to more of what this reader may see.
-            if corrected_facets["total"] > facets["total"]:
+            if corrected_facets["total"] > word_total:
                 found["suggestion"] = corrected
-                if not facets["total"]:
+                if not word_total:
                     matched, facets, found["fuzzy"] = corrected_matched, corrected_facets, True
                     rank_query, held_words, found["highlight"] = corrected_query, None, corrected
-                    found["widened"] = False
+                    found["widened"], word_total = False, corrected_facets["total"]
+                    if meaning:
+                        joined = _joined(matched, base, meaning)
+                        facets = count_facets(joined, programmes, words=corrected_query)
 
-    if tsquery is not None and not facets["total"] and not _has_lexemes(query):
+    if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
         # Lazy: what _find returns is cached for every language.
         found["notices"].append(
             _lazy(
@@ -186,13 +193,9 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
             )
         )
     limit = row_limit or CACHED_ROWS
-    word_total = facets["total"]
     word_rows = list(_ordered_rows(matched, rank_query, held_words, sort, word_total, limit)[:limit])
-    if any(meaning.values()):
-        # Counts, facets and pages describe exactly what is shown: the items
-        # found by words and those that joined by meaning.
-        joined = {kind: qs | base[kind].filter(pk__in=list(meaning[kind])) for kind, qs in matched.items()}
-        facets = count_facets(joined, programmes)
+    rows = [tuple(row[:2]) for row in word_rows]
+    if meaning:
         by_words = _found_by_words(matched, meaning, word_rows, word_total)
         found["meaning"] = [
             [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
@@ -200,14 +203,18 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
         if sort == "relevance":
             rows = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
         else:
-            rows = [
-                tuple(row[:2])
-                for row in _ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
-            ]
-    else:
-        rows = [tuple(row[:2]) for row in word_rows]
+            joined = _joined(matched, base, meaning)
+            ordered = _ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
+            rows = [tuple(row[:2]) for row in ordered[:limit]]
     found.update(facets=facets, total=facets["total"], rows=rows[:limit])
     return found
+
+
+def _joined(matched, base, meaning):
+    """Per kind: what the words matched, and the items that joined by meaning."""
+    return {
+        kind: queryset | base[kind].filter(pk__in=list(meaning[kind])) for kind, queryset in matched.items()
+    }
 
 
 def _found_by_words(matched, meaning, word_rows, word_total):
@@ -229,16 +236,19 @@ def _matching(base, tsquery):
     return {name: queryset.filter(search_vector=tsquery) for name, queryset in base.items()}
 
 
-def _prefer_index_scans(query):
-    """Match through the GIN index, never by reading every row's search vector.
+def _search_settings(query):
+    """Match through the GIN index, never by reading every row's search vector; tune the HNSW scan.
 
     The planner does not count the cost of decompressing a stored (TOASTed)
     tsvector, so for a word in most items it picks a sequential scan that
     decompresses them all: ten times slower than the bitmap scan, which needs
-    no recheck for a plain text query. The setting holds for the search's own
-    queries only, not for the rest of a caller's transaction.
+    no recheck for a plain text query. The settings hold for the search's own
+    queries only, not for the rest of a caller's transaction, and are set in
+    one statement.
     """
-    return local_setting("enable_seqscan", "off") if query else nullcontext()
+    if not query:
+        return nullcontext()
+    return local_settings({"enable_seqscan": "off", **(hybrid.settings() if hybrid.wanted(query) else {})})
 
 
 def _ordered_rows(matched, rank_query, held_words, sort, total, limit):

@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.classification import VOCABULARIES
@@ -20,16 +21,22 @@ TAG_FACET_SIZE = 15
 FACET_COLUMNS = ("programme_id", *VOCABULARIES)
 
 
-def count_facets(matched, programmes):
-    """Counts per facet value over what matches: one query, one pass over the matches, per model."""
-    facets = {"type": {}, "total": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
+def count_facets(matched, programmes, words=None):
+    """Counts per facet value over what matches: one query, one pass over the matches, per model.
+
+    With `words` (a tsquery), "words" counts how many of the matches it
+    matches too, in the same pass: the share of a joined result found by words.
+    """
+    facets = {"type": {}, "total": 0, "words": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
     for name, vocabulary in VOCABULARIES.items():
         facets[name] = dict.fromkeys(vocabulary.values, 0)
     slugs = {programme.pk: programme.slug for programme in programmes}
     tags = Counter()
     for kind, queryset in matched.items():
-        inner, params = queryset.order_by().values("pk", *FACET_COLUMNS).query.sql_with_params()
-        columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS)]
+        by_words = Value(True) if words is None else ExpressionWrapper(Q(search_vector=words), BooleanField())
+        rows = queryset.order_by().annotate(by_words=by_words).values("pk", *FACET_COLUMNS, "by_words")
+        inner, params = rows.query.sql_with_params()
+        columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words")]
         model = queryset.model
         through = model._meta.get_field("tags").through
         tagged_table, tag_table = (
@@ -41,7 +48,7 @@ def count_facets(matched, programmes):
         sql = (
             f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
             f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
-            f"SELECT {', '.join(['NULL'] * len(FACET_COLUMNS))}, tag.name, tagged.n FROM ("
+            f"SELECT {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
             "SELECT item.tag_id, count(*) AS n FROM matched"
             f" JOIN {tagged_table} AS item ON item.object_id = matched.id AND item.content_type_id = %s"
             " GROUP BY item.tag_id"
@@ -57,7 +64,8 @@ def count_facets(matched, programmes):
                 continue
             facets["type"][kind] += count
             facets["total"] += count
-            programme_id, *vocabulary_values = values
+            programme_id, *vocabulary_values, found_by_words = values
+            facets["words"] += count if found_by_words else 0
             facets["programme"][slugs[programme_id]] += count
             for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
                 facets[name][value] += count

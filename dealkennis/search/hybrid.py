@@ -11,12 +11,12 @@ to be comparable. Items whose title holds the whole query stay on top.
 from collections import defaultdict
 
 from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
-from dealkennis.search.meaning import nearest, semantic_available
+from dealkennis.search.meaning import index_settings, nearest_each, semantic_available
 from dealkennis.search.query import OPERATORS
 from dealkennis.search.text import fold
 
 # Nearest items asked for per kind of item.
-CANDIDATES = 20
+CANDIDATES = 10
 # An item joins by meaning only when it is this close to the best one's similarity
 # (cosine): the model's scores crowd together (0.80-0.90 for most Dutch text), so
 # a floor relative to the best hit, not an absolute one, says "as close as the
@@ -25,6 +25,8 @@ FLOOR_MARGIN = 0.03
 # Below this the best hit is no hit at all (a query in another language or of
 # nonsense still has a nearest item).
 MIN_SIMILARITY = 0.78
+# At most this many items join by meaning: the best hits, never a long tail.
+MEANING_LIMIT = 10
 RRF_K = 60
 # The meaning list's weight in the fusion, against 1 for the words'.
 MEANING_WEIGHT = 1.0
@@ -38,18 +40,38 @@ def wanted(query):
     return bool(query) and not OPERATORS.search(f" {query} ") and semantic_available()
 
 
+def settings():
+    """What the search's queries run with for `nearest_by_meaning` (see `meaning.index_settings`)."""
+    return index_settings(CANDIDATES)
+
+
 def nearest_by_meaning(base, query):
-    """{kind: {pk: similarity}} of the items in `base` (querysets per kind) that join by meaning."""
+    """{kind: {pk: similarity}} of the items in `base` (querysets per kind) that join by meaning.
+
+    Run within `settings()`.
+    """
     try:
         vector = embed_query(query)
     except EmbeddingUnavailable:
         return {}
-    found = {kind: nearest(queryset, vector, CANDIDATES) for kind, queryset in base.items()}
+    found = nearest_each(base, vector, CANDIDATES, tuned=True)
     best = max((similarity for rows in found.values() for _, similarity in rows), default=0.0)
     if best < MIN_SIMILARITY:
         return {}
     floor = best - FLOOR_MARGIN
-    return {kind: {pk: sim for pk, sim in rows if sim >= floor} for kind, rows in found.items()}
+    kept = sorted(
+        (
+            (similarity, kind, pk)
+            for kind, rows in found.items()
+            for pk, similarity in rows
+            if similarity >= floor
+        ),
+        reverse=True,
+    )[:MEANING_LIMIT]
+    joined = {kind: {} for kind in found}
+    for similarity, kind, pk in kept:
+        joined[kind][pk] = similarity
+    return joined
 
 
 def fuse(word_rows, meaning, query):

@@ -8,14 +8,12 @@ model cannot run, `semantic_available` is False and search stays full text.
 No pgvector Python package is needed: queries pass the vector as text.
 """
 
-from contextlib import ExitStack
-
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection as default_connection
 from django.db import models
 
 from dealkennis.search.embedding import DIMENSIONS, model_available
-from dealkennis.search.query import local_setting
+from dealkennis.search.query import local_settings
 
 VECTOR = f"vector({DIMENSIONS})"
 # Candidates the HNSW index walks per query (pgvector's default is 40); the
@@ -127,26 +125,46 @@ def by_meaning(queryset, query_vector):
     )
 
 
-def nearest(queryset, query_vector, limit) -> list[tuple[int, float]]:
-    """The `limit` items of `queryset` nearest in meaning to `query_vector`: [(pk, cosine similarity)].
+def index_settings(limit):
+    """The PostgreSQL settings an HNSW search for `limit` items runs with ({name: value})."""
+    settings = {"hnsw.ef_search": max(EF_SEARCH, min(limit, 1000))}
+    if _iterative(vector_extension()[2]):
+        # pgvector >= 0.8: the scan keeps walking the graph while a restrictive
+        # filter drops candidates, in relaxed order (sorted again below).
+        settings.update({"hnsw.iterative_scan": "relaxed_order", "hnsw.max_scan_tuples": MAX_SCAN_TUPLES})
+    return settings
 
-    `queryset` is already filtered (`visible_to` and any facets), so nothing
+
+def nearest_each(querysets, query_vector, limit, *, tuned=False) -> dict:
+    """{key: [(pk, cosine similarity)]}: the `limit` items of each queryset nearest to `query_vector`.
+
+    One statement for all querysets (a UNION ALL of one ordered scan each).
+    Each queryset is already filtered (`visible_to` and any facets), so nothing
     outside it comes back; items without a vector are left out. Only call it
-    when `semantic_available()`. The HNSW index answers it on a large table
-    (a small one is simply scanned and sorted); with pgvector >= 0.8 the scan
-    keeps walking the graph while a restrictive filter drops candidates, in
-    relaxed order, so the result is sorted again here.
+    when `semantic_available()`. `tuned`: the caller already runs with
+    `index_settings(limit)`, so no statement is spent on them here.
     """
-    if limit <= 0:
-        return []
-    rows = by_meaning(queryset, query_vector).values_list("pk", "meaning_distance")[:limit]
-    with ExitStack() as settings:
-        settings.enter_context(local_setting("hnsw.ef_search", max(EF_SEARCH, min(limit, 1000))))
-        if _iterative(vector_extension()[2]):
-            settings.enter_context(local_setting("hnsw.iterative_scan", "relaxed_order"))
-            settings.enter_context(local_setting("hnsw.max_scan_tuples", MAX_SCAN_TUPLES))
-        found = list(rows)
-    return sorted(((pk, 1.0 - distance) for pk, distance in found), key=lambda row: -row[1])
+    if limit <= 0 or not querysets:
+        return {key: [] for key in querysets}
+    keys = list(querysets)
+    parts, params = [], []
+    for index, key in enumerate(keys):
+        rows = by_meaning(querysets[key], query_vector).values_list("pk", "meaning_distance")[:limit]
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(f"SELECT {index}, * FROM ({sql}) AS part{index}")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    with local_settings({} if tuned else index_settings(limit)), default_connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+    result = {key: [] for key in keys}
+    for index, pk, distance in found:
+        result[keys[index]].append((pk, 1.0 - distance))
+    return {key: sorted(rows, key=lambda row: -row[1]) for key, rows in result.items()}
+
+
+def nearest(queryset, query_vector, limit) -> list[tuple[int, float]]:
+    """The `limit` items of `queryset` nearest in meaning to `query_vector`: [(pk, cosine similarity)]."""
+    return nearest_each({None: queryset}, query_vector, limit)[None]
 
 
 def vector_of(item):

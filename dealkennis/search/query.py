@@ -106,42 +106,57 @@ def clean_query(raw: str) -> tuple[str, list[str]]:
     return text, notices
 
 
-def _set_local(name, value):
-    """Set `name` to `value` (None: its default) up to the end of the transaction; return the old value."""
+def _set_local(settings):
+    """Set each of `settings` (None: its default) up to the end of the transaction; return the old values.
+
+    One statement, however many settings.
+    """
+    names = list(settings)
+    values = [None if settings[name] is None else str(settings[name]) for name in names]
+    before = ", ".join(f"current_setting(%s, true) AS v{index}" for index in range(len(names)))
+    # OFFSET 0 keeps the subquery apart, so the old values are read before they are replaced.
+    olds = ", ".join(f"before.v{index}" for index in range(len(names)))
+    sets = ", ".join("set_config(%s, %s, true)" for _name in names)
+    sql = f"SELECT {olds}, {sets} FROM (SELECT {before} OFFSET 0) AS before"  # noqa: S608 - placeholders only
+    # In the order of the placeholders: the set_config pairs, then the names read before.
+    params = [*(param for pair in zip(names, values, strict=True) for param in pair), *names]
     with connection.cursor() as cursor:
-        # OFFSET 0 keeps the subquery apart, so the old value is read before it is replaced.
-        cursor.execute(
-            "SELECT before.value, set_config(%s, %s, true)"
-            " FROM (SELECT current_setting(%s, true) AS value OFFSET 0) AS before",
-            [name, None if value is None else str(value), name],
-        )
-        return cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        return dict(zip(names, cursor.fetchone()[: len(names)], strict=True))
 
 
 @contextmanager
-def local_setting(name, value):
-    """Run the block's queries with a PostgreSQL setting, and no other query.
+def local_settings(settings):
+    """Run the block's queries with PostgreSQL settings ({name: value}), and no other query.
 
     `SET LOCAL` lasts to the end of the transaction (a released savepoint keeps
     it too), so in a caller's transaction it would hold for all the caller runs
     next. Outside one, the block gets its own transaction, whose end ends the
-    setting; inside one, the old value is put back after the block.
+    settings; inside one, the old values are put back after the block.
     """
+    if not settings:
+        yield
+        return
     if not connection.in_atomic_block:
         with transaction.atomic():
-            _set_local(name, value)
+            _set_local(settings)
             yield
         return
-    previous = _set_local(name, value)
+    previous = _set_local(settings)
     try:
         yield
     except BaseException:
         # An aborted transaction takes no setting, and needs none: rolling it
-        # back to before the block undoes this setting too.
+        # back to before the block undoes these settings too.
         with suppress(DatabaseError):
-            _set_local(name, previous)
+            _set_local(previous)
         raise
-    _set_local(name, previous)
+    _set_local(previous)
+
+
+def local_setting(name, value):
+    """`local_settings` for one setting."""
+    return local_settings({name: value})
 
 
 # Stands for a synonym term in the text given to websearch_to_tsquery; ts_rewrite

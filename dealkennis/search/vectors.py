@@ -15,6 +15,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.utils import translation
 
+from dealkennis.caching import ContentVersion
 from dealkennis.classification import VOCABULARIES
 from dealkennis.search.embedding import embed_passages
 from dealkennis.search.meaning import semantic_available
@@ -83,7 +84,11 @@ def item_text(item) -> str:
 
 
 def store_vectors(model, vectors_by_pk):
-    """Write vectors without a save: no signals, no new `updated_at`, one statement per batch."""
+    """Write vectors without a save: no signals, no new `updated_at`, one statement per batch.
+
+    Bumps the content version: results and related items cached before the
+    vectors were there are left behind.
+    """
     quote = connection.ops.quote_name
     table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
     pairs = list(vectors_by_pk.items())
@@ -99,6 +104,8 @@ def store_vectors(model, vectors_by_pk):
                     ["{" + ",".join(map(repr, vector)) + "}" for _pk, vector in batch],
                 ],
             )
+    if pairs:
+        ContentVersion.bump()
 
 
 def refresh_vectors(model, pks=None, *, missing=False, progress=None) -> int:

@@ -1,0 +1,124 @@
+"""Search by words and by meaning together (issue 15), on the demo content.
+
+These run where the server searches by meaning (pgvector and the model); on a
+server without, the last test proves that search stays full text and says so.
+"""
+
+import pytest
+from django.db import connection
+
+from cards.models import Card
+from dealkennis.models import Programme
+from dealkennis.search.meaning import semantic_available
+from tests.conftest import _item_values
+
+pytestmark = pytest.mark.django_db
+
+QUESTION = "hoe betrek ik een nieuwe partij bij een deal"
+
+
+@pytest.fixture
+def meaning(db):
+    if not semantic_available(connection):
+        pytest.skip("this server searches by words only (no pgvector, or the model cannot run)")
+
+
+def search(client, query, **params):
+    response = client.get("/api/zoeken/", {"q": query, **params})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_word_the_text_never_uses_finds_items_by_meaning_and_says_so(client, demo_content, meaning):
+    # No Health Deals item uses the word; they speak of care and VWS.
+    data = search(client, "gezondheid")
+    assert data["by_meaning"] > 0
+    by_meaning = [result for result in data["results"] if result["found_by"] == "meaning"]
+    assert len(by_meaning) == data["by_meaning"] or data["page"]["pages"] > 1
+    assert any("health-deals" in result["url"] for result in by_meaning)
+    page = client.get("/zoeken/", {"q": "gezondheid"}).content.decode()
+    assert "Gevonden op betekenis" in page
+    assert "beste treffers" in page
+
+
+def test_a_question_no_longer_returns_the_whole_corpus(client, demo_content, meaning):
+    data = search(client, QUESTION)
+    everything = demo_content["cards"] + demo_content["lessons"]
+    assert 0 < data["total"] <= 20 < everything
+    assert data["widened"] is False
+    assert "nieuwe-partij-wil-toetreden" in data["results"][0]["url"]
+
+
+def test_counts_and_facets_describe_exactly_the_results_shown(client, demo_content, meaning):
+    # "geld": items that name money, and those about it in other words.
+    data = search(client, "geld")
+    assert 0 < data["by_meaning"] < data["total"]
+    facets = {name: sum(option["count"] for option in options) for name, options in data["facets"].items()}
+    assert facets["type"] == facets["programme"] == facets["stream"] == data["total"]
+    urls = [result["url"] for result in data["results"]]
+    page = 2
+    while len(urls) < data["total"]:
+        urls += [result["url"] for result in search(client, "geld", page=page)["results"]]
+        page += 1
+    assert len(urls) == len(set(urls)) == data["total"]
+
+
+def test_internal_items_join_by_meaning_only_for_readers_who_may_see_them(
+    client, member_client, demo_content, meaning, django_capture_on_commit_callbacks
+):
+    programme = Programme.objects.get(slug="health-deals")
+    with django_capture_on_commit_callbacks(execute=True):
+        secret = Card.objects.create(
+            **_item_values(
+                programme,
+                title="Zorgkosten in de wijk beperken",
+                summary="Hoe huisartsen en wijkteams samen minder dure zorg nodig maakten.",
+                question="Hoe houd je de zorg in een wijk betaalbaar?",
+                answer="Door huisartsen en wijkteams samen te laten werken.",
+                visibility="internal",
+            )
+        )
+    query = "goedkopere gezondheidszorg dichtbij huis"
+    anonymous = [result["url"] for result in search(client, query)["results"]]
+    signed_in = [result["url"] for result in search(member_client, query)["results"]]
+    assert not any(secret.slug in url for url in anonymous)
+    assert any(secret.slug in url for url in signed_in)
+
+
+def test_search_syntax_asks_for_exact_words_and_gets_no_meaning(client, demo_content, meaning):
+    for query in ('"gezondheid"', "gezondheid -deal", "gezondheid or zorg"):
+        assert search(client, query)["by_meaning"] == 0, query
+
+
+def test_a_title_typed_in_full_stays_on_top(client, demo_content, meaning):
+    data = search(client, "Een deal verlengen of beëindigen")
+    assert data["results"][0]["title"] == "Een deal verlengen of beëindigen"
+
+
+def test_sorted_by_date_the_same_results_are_shown_newest_first(client, demo_content, meaning):
+    by_relevance = search(client, QUESTION)
+    by_date = search(client, QUESTION, sort="date")
+    assert by_date["total"] == by_relevance["total"]
+    assert by_date["by_meaning"] == by_relevance["by_meaning"]
+
+
+def test_without_search_by_meaning_every_result_is_found_by_words(client, demo_content):
+    if semantic_available(connection):
+        pytest.skip("this server searches by meaning; the fallback is proven on PostgreSQL 15")
+    data = search(client, QUESTION)
+    assert data["by_meaning"] == 0
+    assert all(result["found_by"] == "words" for result in data["results"])
+    assert "Gevonden op betekenis" not in client.get("/zoeken/", {"q": QUESTION}).content.decode()
+
+
+def test_a_search_by_meaning_runs_a_fixed_number_of_queries(
+    client, demo_content, meaning, django_assert_num_queries
+):
+    search(client, "iets anders")  # content types and the synonym table, as a running server has them
+    # Version, programmes, settings (set and reset), facets per kind, order and
+    # the shown items per kind, as by words alone (9), and one statement for
+    # the nearest items of both kinds; the facets count what words and
+    # meaning found in the same pass.
+    with django_assert_num_queries(10):
+        data = search(client, "geld")
+    assert 0 < data["by_meaning"] < data["total"]
