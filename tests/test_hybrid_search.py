@@ -122,3 +122,12 @@ def test_a_search_by_meaning_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         data = search(client, "geld")
     assert 0 < data["by_meaning"] < data["total"]
+
+
+def test_choosing_a_facet_shows_as_many_results_as_it_counted(client, demo_content, meaning):
+    data = search(client, "vertrouwen")
+    assert data["by_meaning"] > 0
+    for name in ("type", "programme", "stream"):
+        for option in data["facets"][name]:
+            narrowed = search(client, "vertrouwen", **{name: option["value"]})
+            assert narrowed["total"] == option["count"], (name, option)

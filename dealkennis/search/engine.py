@@ -145,7 +145,8 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
     }
 
     matched = base if tsquery is None else _matching(base, tsquery)
-    meaning = hybrid.nearest_by_meaning(base, query) if hybrid.wanted(query) else {}
+    filtered = bool(filters.active or kind)
+    meaning = _meaning(user, query, models, base, filtered) if hybrid.wanted(query) else {}
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -208,6 +209,24 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
             rows = [tuple(row[:2]) for row in ordered[:limit]]
     found.update(facets=facets, total=facets["total"], rows=rows[:limit])
     return found
+
+
+def _meaning(user, query, models, base, filtered):
+    """The items that join by meaning: chosen among all the reader may see, then narrowed by the filters.
+
+    Chosen before the filters, so that a facet's count is what choosing it
+    shows: the filtered result is the unfiltered one narrowed, by meaning too.
+    """
+    visible = {name: model.objects.visible_to(user) for name, model in models.items()}
+    meaning = hybrid.nearest_by_meaning(visible, query)
+    narrowed = {name: meaning.get(name, {}) for name in base}
+    if not filtered:
+        return narrowed
+    for name, found in narrowed.items():
+        if found:
+            kept = set(base[name].filter(pk__in=list(found)).values_list("pk", flat=True))
+            narrowed[name] = {pk: similarity for pk, similarity in found.items() if pk in kept}
+    return narrowed
 
 
 def _joined(matched, base, meaning):
