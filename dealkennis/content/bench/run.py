@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from cards.models import Card
-from dealkennis.content import corpus
+from dealkennis.content import corpus, sampler
 from dealkennis.content.bench import alternatives, load, pages, report
 from dealkennis.content.bench.queries import FACETS, choose_queries, search_outcome, visible_count
 from lessons.models import Lesson
@@ -50,7 +50,7 @@ def bench_size(size, runs, http_seconds, seed, stdout, style):
     visible = visible_count()
     result["visible_items"] = visible
 
-    queries = choose_queries(corpus.Vocabulary(seed), visible)
+    queries = choose_queries(sampler.Vocabulary(seed), visible)
     for params in queries.values():
         outcome = search_outcome(params)
         params_info = {"hits": outcome.total, "fuzzy": outcome.fuzzy, "widened": outcome.widened}

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dealkennis.content.corpus import Vocabulary, demo_texts
+from dealkennis.content.sampler import Vocabulary, demo_texts
 from dealkennis.search import embedding
 
 
