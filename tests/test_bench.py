@@ -10,8 +10,27 @@ from django.core.management.base import CommandError
 from cards.models import Card
 from dealkennis.content.bench.pages import PAGES
 from dealkennis.content.bench.queries import CLASSES
+from dealkennis.content.bench.timing import timings
 from dealkennis.content.corpus import check_database
+from dealkennis.search import embedding
 from lessons.models import Lesson
+
+
+def test_cold_runs_embed_the_query_as_if_never_asked_before():
+    # Else an uncached page reuses the query's vector and hides the model's cost.
+    if not embedding.model_available():
+        pytest.skip("the model cannot run here")
+    query = "samenwerking met de gemeente"
+    remembered = []
+
+    def search():
+        remembered.append(query in embedding._current().queries)
+        embedding.embed_query(query)
+
+    timings(search, runs=3, cold=True, warmup=1)
+    assert remembered == [False, False, False, False]
+    timings(search, runs=2, cold=False, warmup=0)
+    assert remembered[4:] == [True, True]
 
 
 def test_refuses_databases_other_than_benchmark_ones():

@@ -131,3 +131,31 @@ def test_choosing_a_facet_shows_as_many_results_as_it_counted(client, demo_conte
         for option in data["facets"][name]:
             narrowed = search(client, "vertrouwen", **{name: option["value"]})
             assert narrowed["total"] == option["count"], (name, option)
+
+
+def test_the_words_share_of_a_joined_result_is_counted_as_a_test_of_every_match_would(demo_content, meaning):
+    # The facets test only the items that joined by meaning against the words
+    # (every other match was found by words): the count must not change.
+    from django.contrib.auth.models import AnonymousUser
+
+    from dealkennis.search import hybrid
+    from dealkennis.search.engine import _joined, _matching
+    from dealkennis.search.facets import count_facets
+    from dealkennis.search.query import PrefixSearchQuery, local_settings
+    from lessons.models import Lesson
+
+    programmes = list(Programme.objects.all())
+    base = {
+        "card": Card.objects.visible_to(AnonymousUser()),
+        "lesson": Lesson.objects.visible_to(AnonymousUser()),
+    }
+    for query in ("geld", "samenwerking"):
+        words = PrefixSearchQuery(query)
+        with local_settings(hybrid.settings()):
+            meaning = hybrid.nearest_by_meaning(base, query)
+        assert any(meaning.values()), query
+        joined = _joined(_matching(base, words), base, meaning)
+        every = count_facets(joined, programmes, words=words)
+        few = count_facets(joined, programmes, words=words, meaning=meaning)
+        assert few == every, query
+        assert 0 < every["words"] < every["total"], query

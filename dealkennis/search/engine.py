@@ -150,7 +150,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
-        facets = count_facets(_joined(matched, base, meaning), programmes, words=tsquery)
+        facets = count_facets(_joined(matched, base, meaning), programmes, words=tsquery, meaning=meaning)
         word_total = facets["words"]
     else:
         meaning = {}
@@ -183,7 +183,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
                     found["widened"], word_total = False, corrected_facets["total"]
                     if meaning:
                         joined = _joined(matched, base, meaning)
-                        facets = count_facets(joined, programmes, words=corrected_query)
+                        facets = count_facets(joined, programmes, words=corrected_query, meaning=meaning)
 
     if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
         # Lazy: what _find returns is cached for every language.

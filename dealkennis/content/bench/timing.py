@@ -4,6 +4,7 @@ import math
 import time
 
 from dealkennis.caching import clear_caches
+from dealkennis.search.embedding import forget_queries
 
 WARMUP = 3
 
@@ -16,8 +17,9 @@ def percentile(samples, share):
 def timings(action, runs, cold=False, warmup=WARMUP):
     """Milliseconds per call of `action`, after a few unmeasured warm-up calls.
 
-    Cold: the (per-process) cache is emptied before every call, untimed, so
-    each call computes everything as a query never asked before would.
+    Cold: the (per-process) caches and the query vectors are emptied before
+    every call, untimed, so each call computes everything (embedding the query
+    too) as a query never asked before would.
     """
     for _ in range(warmup):
         action()
@@ -25,6 +27,7 @@ def timings(action, runs, cold=False, warmup=WARMUP):
     for _ in range(runs):
         if cold:
             clear_caches()
+            forget_queries()
         started = time.perf_counter()
         action()
         samples.append((time.perf_counter() - started) * 1000)
