@@ -78,6 +78,17 @@ def test_generate_corpus_and_bench(tmp_path):
     assert set(results["queries"]["200"]) == set(CLASSES)
     assert results["queries"]["200"]["common"]["hits"] > 0
     assert results["machine"]["postgresql"]
+
+    cold = tmp_path / "cold.json"
+    call_command(
+        "bench_cold_search", "--runs", "1", "--distinct", "3", "--json", str(cold), "--allow-test-database"
+    )
+    figures = json.loads(cold.read_text())["classes"]
+    assert set(figures) == {*CLASSES, "distinct"}
+    assert figures["distinct"]["n"] == 3
+    assert all(
+        class_figures["page_p95"] >= class_figures["page_p50"] > 0 for class_figures in figures.values()
+    )
     if has_wrk:
         assert size["http_rps"] > 0 and size["http_p95_ms"] > 0
         assert size["http_errors"] == 0
