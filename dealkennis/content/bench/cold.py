@@ -20,7 +20,7 @@ from dealkennis.caching import clear_caches
 from dealkennis.content.bench.queries import FACETS, choose_queries, visible_count
 from dealkennis.content.bench.timing import percentile
 from dealkennis.content.sampler import Vocabulary
-from dealkennis.search import embedding
+from dealkennis.search import embedding, hybrid
 from dealkennis.search.meaning import semantic_available
 
 
@@ -55,7 +55,7 @@ def _page(client, params, spent):
     spent.sql = 0.0
     started = time.perf_counter()
     embedded = time.perf_counter()
-    if semantic_available() and params.get("q"):
+    if params.get("q") and hybrid.wanted(params["q"]):
         # Timed on its own: the page then finds the vector in the query cache.
         embedding.embed_query(params["q"])
     spent.embedding = (time.perf_counter() - embedded) * 1000
