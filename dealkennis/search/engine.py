@@ -124,11 +124,12 @@ def parse(params, programmes) -> SearchRequest:
 
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
-    with _search_settings(query):
-        return _found(user, query, filters, kind, sort, programmes, row_limit)
+    by_meaning = hybrid.wanted(query)
+    with _search_settings(query, by_meaning):
+        return _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning)
 
 
-def _found(user, query, filters, kind, sort, programmes, row_limit):
+def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     models = searched_models()
     chosen = {kind: models[kind]} if kind else models
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
@@ -146,7 +147,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit):
 
     matched = base if tsquery is None else _matching(base, tsquery)
     filtered = bool(filters.active or kind)
-    meaning = _meaning(user, query, models, base, filtered) if hybrid.wanted(query) else {}
+    meaning = _meaning(user, query, models, base, filtered) if by_meaning else {}
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -255,7 +256,7 @@ def _matching(base, tsquery):
     return {name: queryset.filter(search_vector=tsquery) for name, queryset in base.items()}
 
 
-def _search_settings(query):
+def _search_settings(query, by_meaning):
     """Match through the GIN index, never by reading every row's search vector; tune the HNSW scan.
 
     The planner does not count the cost of decompressing a stored (TOASTed)
@@ -267,7 +268,7 @@ def _search_settings(query):
     """
     if not query:
         return nullcontext()
-    return local_settings({"enable_seqscan": "off", **(hybrid.settings() if hybrid.wanted(query) else {})})
+    return local_settings({"enable_seqscan": "off", **(hybrid.settings() if by_meaning else {})})
 
 
 def _ordered_rows(matched, rank_query, held_words, sort, total, limit):

@@ -6,13 +6,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from dealkennis.content.bench.timing import percentile
 from dealkennis.content.sampler import Vocabulary, demo_texts
 from dealkennis.search import embedding
-
-
-def _percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _rss_mb():
@@ -55,8 +51,8 @@ class Command(BaseCommand):
         embedding.embed_passages(passages)
         per_passage = (time.perf_counter() - started) / len(passages)
         self.stdout.write(
-            f"model load {load_ms:.0f} ms; query p50 {_percentile(timings, 0.5):.1f} ms, "
-            f"p95 {_percentile(timings, 0.95):.1f} ms ({len(queries)} distinct queries)\n"
+            f"model load {load_ms:.0f} ms; query p50 {percentile(timings, 0.5):.1f} ms, "
+            f"p95 {percentile(timings, 0.95):.1f} ms ({len(queries)} distinct queries)\n"
             f"passage of 200 words: {per_passage * 1000:.0f} ms ({1 / per_passage:.2f} passages/s)\n"
             f"RSS {before:.0f} MB before the model, {_rss_mb():.0f} MB after "
             f"(peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
