@@ -53,6 +53,14 @@ ORDER_QUESTIONS = {
     Order.THIRD: _("Is het systeem hierop toegerust?"),
 }
 
+# What the learning literature (Argyris and Schön; Swieringa and Wierdsma) calls
+# each order: readers from outside the programmes know the orders by these names.
+ORDER_LOOPS = {
+    Order.FIRST: "single loop",
+    Order.SECOND: "double loop",
+    Order.THIRD: "triple loop",
+}
+
 # The facets a list or search can be narrowed by, with the vocabulary of each.
 VOCABULARIES = {
     "stream": Stream,

@@ -9,6 +9,7 @@ from django.db import connection
 
 from cards.models import Card
 from dealkennis.models import Programme
+from dealkennis.search import hybrid
 from dealkennis.search.meaning import semantic_available
 from tests.conftest import _item_values
 
@@ -152,10 +153,52 @@ def test_the_words_share_of_a_joined_result_is_counted_as_a_test_of_every_match_
     for query in ("geld", "samenwerking"):
         words = PrefixSearchQuery(query)
         with local_settings(hybrid.settings()):
-            meaning = hybrid.nearest_by_meaning(base, query)
+            meaning, _held = hybrid.nearest_by_meaning(base, query)
         assert any(meaning.values()), query
         joined = _joined(_matching(base, words), base, meaning)
         every = count_facets(joined, programmes, words=words)
         few = count_facets(joined, programmes, words=words, meaning=meaning)
         assert few == every, query
         assert 0 < every["words"] < every["total"], query
+
+
+@pytest.mark.parametrize(
+    "query, label",
+    [
+        ("triple loop learning", {"order": "third"}),
+        ("Derde orde", {"order": "third"}),
+        ("creërend leren", {"stream": "constructivist"}),
+        ("social learning", {"stream": "social"}),
+        ("Samenwerkingsniveau", {"level": "collaboration"}),
+        ("sociaal domein", {}),
+        ("leren", {}),
+        ("", {}),
+    ],
+)
+def test_a_query_that_is_only_a_label_names_that_classification(query, label):
+    assert hybrid.named_classification(query) == label
+
+
+def test_a_query_naming_a_classification_finds_by_meaning_only_items_so_classified(
+    client, demo_content, meaning
+):
+    # The third-order items never say "triple loop"; by closeness to the whole
+    # text the trio-reflection items (not third order) came first.
+    data = search(client, "triple loop learning")
+    by_meaning = [result for result in data["results"] if result["found_by"] == "meaning"]
+    assert by_meaning
+    assert {result["classification"]["order"]["code"] for result in by_meaning} == {"third"}
+
+
+def test_a_question_gets_at_least_three_best_hits_by_meaning(client, demo_content, meaning):
+    # The nearest item is far ahead of the rest (a broad card close to many
+    # questions); the answer, the card on a new partner joining, comes third.
+    data = search(client, "a new partner wants to join the deal")
+    assert data["by_meaning"] >= hybrid.MEANING_LEAST
+    assert any("nieuwe-partij-wil-toetreden" in result["url"] for result in data["results"][:3])
+
+
+def test_similarities_equal_to_three_decimals_are_a_tie_won_by_the_typed_words():
+    meaning = {"card": {1: 0.8370, 2: 0.8369, 3: 0.8450}}
+    assert hybrid.fuse([], meaning, "monitoring", {("card", 2): 1}) == [("card", 3), ("card", 2), ("card", 1)]
+    assert hybrid.fuse([], meaning, "monitoring") == [("card", 3), ("card", 1), ("card", 2)]

@@ -364,35 +364,26 @@ QUERIES = [
 # its diagnosis; strict, so a query that starts to succeed must leave the list.
 # Most have the same cause: the model places a few broad items ("begin met wie
 # wil", the community-of-practice card) near many short queries, and the answer
-# comes just below them.
+# comes just below them. Similarities a few ten-thousandths apart differ in that
+# decimal between CPUs (on an earlier session's machine "linking pin tussen
+# organisaties" missed and "monitoring tijdens de looptijd" hit, on a later one
+# the other way round); the search now takes them as ties (hybrid.SIMILARITY_PRECISION).
 KNOWN_WEAKNESSES = {
     "officiële bekendmaking van een deal": (
-        "by meaning the Staatscourant card is 3rd of the cards (0.867) behind 'begin met wie wil' and "
-        "a community-of-practice item, and lessons of the same closeness come between"
+        "by meaning the Staatscourant card is 4th overall (0.867), behind 'begin met wie wil' and a "
+        "community-of-practice lesson (0.872) and, by 0.00003, the lesson on dealmaking as a craft"
     ),
     "looptijd van een deal oprekken": (
-        "'oprekken' is not the text's 'verlengen'; by meaning the extension card is 3rd of the cards "
-        "(0.875) and 5th overall, behind broad items at 0.877-0.881"
+        "'oprekken' is not the text's 'verlengen'; by meaning the extension card is 5th (0.875), "
+        "behind broad items at 0.876-0.881"
     ),
     "multiprobleemgezinnen": (
         "a compound the text never uses (it speaks of 'gezinnen' with 'problemen' on several "
         "fronts); the model does not place the inclusive-city items near it"
     ),
-    "linking pin tussen organisaties": (
-        "the expected boundary-spanner and makelaar items are 2nd-4th by meaning (0.832-0.833), "
-        "just behind the coalition-of-the-willing lesson (0.851) and a broad card"
-    ),
-    "a new partner wants to join the deal": (
-        "English: by meaning the joining card is 4th (0.827) behind 'begin met wie wil' (0.858); "
-        "the floor relative to that best hit (0.03) leaves it out"
-    ),
     "site visits to other deals": (
         "English: the site-visit lesson is not among the nearest items; 'visits' does not bring the "
         "model to 'werkbezoeken'"
-    ),
-    "triple loop learning": (
-        "the third-order items never say 'triple loop'; by meaning the trio-reflection items come "
-        "first ('trio' looks like 'triple'), the expected ones from 3rd place on"
     ),
 }
 
@@ -449,10 +440,6 @@ def _misses(client, queries):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15's target of 90% is missed: 49/56 (88%); the seven misses are KNOWN_WEAKNESSES",
-)
 def test_success_rate(client, demo_content, meaning_search):
     """The share of queries with an expected item in the top 3 (`pytest -s` shows it)."""
     misses = _misses(client, QUERIES)

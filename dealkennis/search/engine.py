@@ -147,7 +147,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
 
     matched = base if tsquery is None else _matching(base, tsquery)
     filtered = bool(filters.active or kind)
-    meaning = _meaning(user, query, models, base, filtered) if by_meaning else {}
+    meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -203,7 +203,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
             [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
         ]
         if sort == "relevance":
-            rows = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
+            rows = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query, held)
         else:
             joined = _joined(matched, base, meaning)
             ordered = _ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
@@ -212,22 +212,22 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     return found
 
 
-def _meaning(user, query, models, base, filtered):
+def _meaning(user, query, models, base, filtered, words):
     """The items that join by meaning: chosen among all the reader may see, then narrowed by the filters.
 
     Chosen before the filters, so that a facet's count is what choosing it
     shows: the filtered result is the unfiltered one narrowed, by meaning too.
     """
     visible = {name: model.objects.visible_to(user) for name, model in models.items()}
-    meaning = hybrid.nearest_by_meaning(visible, query)
+    meaning, held = hybrid.nearest_by_meaning(visible, query, words)
     narrowed = {name: meaning.get(name, {}) for name in base}
     if not filtered:
-        return narrowed
+        return narrowed, held
     for name, found in narrowed.items():
         if found:
             kept = set(base[name].filter(pk__in=list(found)).values_list("pk", flat=True))
             narrowed[name] = {pk: similarity for pk, similarity in found.items() if pk in kept}
-    return narrowed
+    return narrowed, held
 
 
 def _joined(matched, base, meaning):

@@ -8,11 +8,16 @@ in, so an item both lists rank high comes first, and neither list's scores need
 to be comparable. Items whose title holds the whole query stay on top.
 """
 
+import re
 from collections import defaultdict
 
+from django.db.models import Case, FloatField, Value, When
+from django.utils import translation
+
+from dealkennis.classification import ORDER_LOOPS, VOCABULARIES
 from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
 from dealkennis.search.meaning import index_settings, nearest_each, semantic_available
-from dealkennis.search.query import OPERATORS
+from dealkennis.search.query import OPERATORS, PrefixSearchQuery
 from dealkennis.search.text import fold
 
 # Nearest items asked for per kind of item.
@@ -27,9 +32,53 @@ FLOOR_MARGIN = 0.03
 MIN_SIMILARITY = 0.78
 # At most this many items join by meaning: the best hits, never a long tail.
 MEANING_LIMIT = 10
+# And at least this many, above MIN_SIMILARITY, whatever the floor: a best hit
+# far ahead of the rest is often a broad item close to many queries (the model's
+# "hubs"), and a reader asking a question wants a few answers to choose from.
+MEANING_LEAST = 3
 RRF_K = 60
+# Similarities closer than this are a tie: the model's 4-bit weights make the
+# fourth decimal differ between CPUs. A tie goes to the item that holds more of
+# the words the reader typed.
+SIMILARITY_PRECISION = 3
+# Similarities closer than this are a tie: the model's 4-bit weights make the
+# fourth decimal differ between CPUs. A tie goes to the item that holds more of
+# the words the reader typed.
+SIMILARITY_PRECISION = 3
 # The meaning list's weight in the fusion, against 1 for the words'.
 MEANING_WEIGHT = 1.0
+
+
+# Words a reader adds to a label without changing what it names ("creërend leren").
+LABEL_FILLER = {"leren", "learning"}
+
+
+def _label_words(text):
+    return frozenset(re.findall(r"[a-z0-9]+", fold(text))) - LABEL_FILLER
+
+
+def _label_names():
+    """{words of a label's name: (axis, value)}: the Dutch and English labels and the orders' loops."""
+    names = {}
+    for axis, vocabulary in VOCABULARIES.items():
+        for value in vocabulary:
+            for language in ("nl", "en"):
+                with translation.override(language):
+                    names[_label_words(str(value.label))] = (axis, value.value)
+    for order, loop in ORDER_LOOPS.items():
+        names[_label_words(loop)] = ("order", order.value)
+    return names
+
+
+def named_classification(query):
+    """{axis: value} when the query is nothing but a classification's name ("triple loop learning"), else {}.
+
+    Such a reader asks for what is classified so, which the model's closeness
+    to a whole item's text finds only in part: a label is a few words of it.
+    """
+    words = _label_words(query)
+    found = _label_names().get(words) if words else None
+    return dict([found]) if found else {}
 
 
 def wanted(query):
@@ -45,41 +94,58 @@ def settings():
     return index_settings(CANDIDATES)
 
 
-def nearest_by_meaning(base, query):
-    """{kind: {pk: similarity}} of the items in `base` (querysets per kind) that join by meaning.
+def _holding(words):
+    """How many of `words` an item holds, as an expression (0 without words)."""
+    held = [
+        Case(When(search_vector=PrefixSearchQuery(word), then=Value(1.0)), default=Value(0.0))
+        for word in words
+    ]
+    return sum(held, Value(0.0, output_field=FloatField()))
 
-    Run within `settings()`.
+
+def nearest_by_meaning(base, query, words=()):
+    """({kind: {pk: similarity}}, {(kind, pk): words held}) of the items in `base` that join by meaning.
+
+    `base` holds a queryset per kind; `words` are the words the reader typed.
+
+    Run within `settings()`. A query that names a classification is searched
+    among the items so classified, all of whose nearest items join.
     """
     try:
         vector = embed_query(query)
     except EmbeddingUnavailable:
-        return {}
-    found = nearest_each(base, vector, CANDIDATES, tuned=True)
-    best = max((similarity for rows in found.values() for _, similarity in rows), default=0.0)
+        return {}, {}
+    if label := named_classification(query):
+        base = {kind: queryset.filter(**label) for kind, queryset in base.items()}
+    found = nearest_each(base, vector, CANDIDATES, tuned=True, extra=_holding(words))
+    best = max((row[1] for rows in found.values() for row in rows), default=0.0)
     if best < MIN_SIMILARITY:
-        return {}
-    floor = best - FLOOR_MARGIN
-    kept = sorted(
-        (
-            (similarity, kind, pk)
-            for kind, rows in found.items()
-            for pk, similarity in rows
-            if similarity >= floor
-        ),
+        return {}, {}
+    floor = 0.0 if label else best - FLOOR_MARGIN
+    ranked = sorted(
+        ((similarity, kind, pk) for kind, rows in found.items() for pk, similarity, _held in rows),
         reverse=True,
-    )[:MEANING_LIMIT]
+    )
+    held = {(kind, pk): count for kind, rows in found.items() for pk, _similarity, count in rows}
+    kept = [
+        row
+        for place, row in enumerate(ranked)
+        if row[0] >= floor or (place < MEANING_LEAST and row[0] >= MIN_SIMILARITY)
+    ][:MEANING_LIMIT]
     joined = {kind: {} for kind in found}
     for similarity, kind, pk in kept:
         joined[kind][pk] = similarity
-    return joined
+    return joined, {key: held[key] for key in held if key[1] in joined[key[0]]}
 
 
-def fuse(word_rows, meaning, query):
+def fuse(word_rows, meaning, query, held=None):
     """One order for rows found by words ((kind, pk, title), best first) and by meaning.
 
-    Returns [(kind, pk)]: items whose title holds the query first, then by
-    reciprocal rank fusion, ties in the full-text order.
+    `held` counts the typed words each item found by meaning holds. Returns
+    [(kind, pk)]: items whose title holds the query first, then by reciprocal
+    rank fusion, ties in the full-text order.
     """
+    held = held or {}
     scores = defaultdict(float)
     position = {}
     for rank, (kind, pk, _title) in enumerate(word_rows, start=1):
@@ -87,7 +153,7 @@ def fuse(word_rows, meaning, query):
         position[kind, pk] = rank
     by_meaning = sorted(
         ((similarity, kind, pk) for kind, rows in meaning.items() for pk, similarity in rows.items()),
-        key=lambda row: -row[0],
+        key=lambda row: (-round(row[0], SIMILARITY_PRECISION), -held.get(row[1:], 0), -row[0]),
     )
     for rank, (_similarity, kind, pk) in enumerate(by_meaning, start=1):
         scores[kind, pk] += MEANING_WEIGHT / (RRF_K + rank)

@@ -135,8 +135,10 @@ def index_settings(limit):
     return settings
 
 
-def nearest_each(querysets, query_vector, limit, *, tuned=False) -> dict:
+def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> dict:
     """{key: [(pk, cosine similarity)]}: the `limit` items of each queryset nearest to `query_vector`.
+
+    With `extra`, an expression over the item, each row ends with its value.
 
     One statement for all querysets (a UNION ALL of one ordered scan each).
     Each queryset is already filtered (`visible_to` and any facets), so nothing
@@ -149,7 +151,10 @@ def nearest_each(querysets, query_vector, limit, *, tuned=False) -> dict:
     keys = list(querysets)
     parts, params = [], []
     for index, key in enumerate(keys):
-        rows = by_meaning(querysets[key], query_vector).values_list("pk", "meaning_distance")[:limit]
+        rows, columns = by_meaning(querysets[key], query_vector), ["pk", "meaning_distance"]
+        if extra is not None:
+            rows, columns = rows.annotate(meaning_extra=extra), [*columns, "meaning_extra"]
+        rows = rows.values_list(*columns)[:limit]
         sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT {index}, * FROM ({sql}) AS part{index}")  # noqa: S608 - ORM-built SQL
         params.extend(part_params)
@@ -157,8 +162,8 @@ def nearest_each(querysets, query_vector, limit, *, tuned=False) -> dict:
         cursor.execute(" UNION ALL ".join(parts), params)
         found = cursor.fetchall()
     result = {key: [] for key in keys}
-    for index, pk, distance in found:
-        result[keys[index]].append((pk, 1.0 - distance))
+    for index, pk, distance, *rest in found:
+        result[keys[index]].append((pk, 1.0 - distance, *rest))
     return {key: sorted(rows, key=lambda row: -row[1]) for key, rows in result.items()}
 
 
