@@ -10,9 +10,18 @@ from django.core.management.base import CommandError
 
 from cards.models import Card
 from dealkennis.content.bench.pages import PAGES
-from dealkennis.content.bench.queries import CLASSES, COMMON_SHARE, MIN_HITS, PER_CLASS, params_of
+from dealkennis.content.bench.queries import (
+    CLASSES,
+    COMMON_SHARE,
+    MIN_HITS,
+    PER_CLASS,
+    choose_queries,
+    params_of,
+    visible_count,
+)
 from dealkennis.content.bench.timing import timings
 from dealkennis.content.corpus import check_database
+from dealkennis.content.sampler import Vocabulary
 from dealkennis.search import embedding
 from lessons.models import Lesson
 
@@ -122,6 +131,16 @@ def test_generate_corpus_and_bench(tmp_path):
         assert size["http_rps"] > 0 and size["http_p95_ms"] > 0
         assert size["http_errors"] == 0
         assert len(size["worker_rss_mb"]) == 2 and all(mb > 0 for mb in size["worker_rss_mb"])
+
+
+def test_query_classes_say_when_the_corpus_has_too_few_queries_for_them(db):
+    # No items at all: no word qualifies for any class, and no class pretends otherwise.
+    classes = choose_queries(Vocabulary(1), visible_count(), per_class=3)
+    assert set(classes) == set(CLASSES)
+    for name, found in classes.items():
+        assert found.short and found.summary()["found"] == 0 and found.summary()["wanted"] == 3
+        # Candidates were counted, and refused (a typo is only tried on a medium word).
+        assert found.tried > 0 or name == "typo"
 
 
 def test_bench_import_times_new_rows_and_updates_and_leaves_nothing(db, capsys):

@@ -195,9 +195,8 @@ class Generator:
             words.remove(COMMON_WORD)
             words.insert(0, COMMON_WORD)
         # The most frequent words, each counted: the first per_class that qualify.
-        return self.fill(
-            "common", ({"text": word} for word in words), lambda hits: hits >= COMMON_SHARE * self.visible
-        )
+        least = max(MIN_HITS, COMMON_SHARE * self.visible)
+        return self.fill("common", ({"text": word} for word in words), lambda hits: hits >= least)
 
     def two_terms(self):
         frequency = self.vocabulary.document_frequency
