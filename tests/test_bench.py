@@ -114,6 +114,15 @@ def test_generate_corpus_and_bench(tmp_path):
         assert size["pages_uncached_p95_ms"][name] >= size["pages_uncached_p50_ms"][name] > 0
     assert "search cold p95 rare" in output and "page uncached p95 card" in output
 
+    # Measuring someone else's corpus: a corpus of another size is refused, never replaced.
+    with pytest.raises(CommandError, match="not a corpus of 300"):
+        call_command(
+            "bench",
+            *("--items", "300", "--seed", "3", "--json", str(tmp_path / "no.json"), "--no-generate"),
+            "--allow-test-database",
+        )
+    assert Card.objects.count() + Lesson.objects.count() == 200
+
     cold = tmp_path / "cold.json"
     call_command(
         "bench_cold_search",

@@ -6,6 +6,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
@@ -23,13 +24,19 @@ def measured_settings():
     return override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"])
 
 
-def run(sizes, path, runs, http_seconds, seed, stdout, style, per_class=PER_CLASS):
-    """Measure every size in turn; `stdout` and `style` are the calling command's."""
+def run(sizes, path, runs, http_seconds, seed, stdout, style, per_class=PER_CLASS, generate=True):
+    """Measure every size in turn; `stdout` and `style` are the calling command's.
+
+    With `generate` false, a size whose corpus is not already in the database is refused
+    rather than generated (for measuring someone else's corpus without writing to it).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     results = {"sizes": {}, "queries": {}, "machine": report.machine(), "targets": report.TARGETS}
     with measured_settings():
         for size in sizes:
-            size_results, queries = bench_size(size, runs, http_seconds, seed, per_class, stdout, style)
+            size_results, queries = bench_size(
+                size, runs, http_seconds, seed, per_class, generate, stdout, style
+            )
             results["sizes"][str(size)] = size_results
             results["queries"][str(size)] = queries
             # Written after every size, so a long run leaves what it measured.
@@ -38,7 +45,7 @@ def run(sizes, path, runs, http_seconds, seed, stdout, style, per_class=PER_CLAS
     stdout.write(f"Results written to {path}")
 
 
-def ensure_corpus(size, seed, stdout):
+def ensure_corpus(size, seed, generate, stdout):
     """Reuse the corpus in this database when it is exactly this size and seed; else generate it.
 
     Returns the seconds generating took, or None when the corpus was reused.
@@ -49,6 +56,11 @@ def ensure_corpus(size, seed, stdout):
     if existing == generated == size:
         stdout.write(f"\n== {size} items: reusing the corpus in {connection.settings_dict['NAME']}")
         return None
+    if not generate:
+        raise CommandError(
+            f"The database {connection.settings_dict['NAME']} holds {existing} items ({generated} generated "
+            f"with seed {seed}), not a corpus of {size}; not generating one (--no-generate)."
+        )
     stdout.write(f"\n== {size} items: generating the corpus")
     started = time.perf_counter()
     corpus.generate(size, seed=seed)
@@ -65,11 +77,11 @@ def headline(seed, per_class):
     return classes, records
 
 
-def bench_size(size, runs, http_seconds, seed, per_class, stdout, style):
+def bench_size(size, runs, http_seconds, seed, per_class, generate, stdout, style):
     # The machine may be shared (other test runs, the same PostgreSQL server):
     # the load average tells how quiet it was.
     result = {"items": size, "load_average_before": os.getloadavg()}
-    generate_s = ensure_corpus(size, seed, stdout)
+    generate_s = ensure_corpus(size, seed, generate, stdout)
     if generate_s is not None:
         result["generate_s"] = generate_s
     result.update(visible_items=visible_count(), meaning=semantic_available(), per_class=per_class)

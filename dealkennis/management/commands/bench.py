@@ -23,6 +23,11 @@ class Command(BaseCommand):
             "--http-seconds", type=int, default=30, help="seconds of load through gunicorn; 0 skips it"
         )
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--no-generate",
+            action="store_true",
+            help="only measure a corpus already in the database, of exactly the asked size; never write one",
+        )
         add_test_database_argument(parser)
 
     def handle(self, *args, **options):
@@ -36,4 +41,5 @@ class Command(BaseCommand):
             stdout=self.stdout,
             style=self.style,
             per_class=options["per_class"],
+            generate=not options["no_generate"],
         )
