@@ -13,6 +13,7 @@ import time
 from django.db import connection
 
 from dealkennis.caching import clear_caches
+from dealkennis.content.bench.pages import ensure_ok
 from dealkennis.content.bench.queries import params_of
 from dealkennis.search import embedding, hybrid
 
@@ -31,11 +32,6 @@ class Spent:
             return execute(sql, params, many, context)
         finally:
             self.sql += (time.perf_counter() - started) * 1000
-
-
-def ensure_ok(response):
-    if response.status_code != 200:
-        raise RuntimeError(f"{response.request['PATH_INFO']} answered {response.status_code}")
 
 
 def cold_page(client, params, spent):
