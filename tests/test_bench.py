@@ -112,6 +112,7 @@ def test_generate_corpus_and_bench(tmp_path):
     assert len({tuple(params_of(record).items())[1:] for record in queries["facets"]["queries"]}) > 5
     for name in PAGES:
         assert size["pages_uncached_p95_ms"][name] >= size["pages_uncached_p50_ms"][name] > 0
+        assert size["pages_uncached_n"][name] == size["pages_n"][name] == 3  # fast pages: every run
     assert "search cold p95 rare" in output and "page uncached p95 card" in output
 
     # Measuring someone else's corpus: a corpus of another size is refused, never replaced.

@@ -104,7 +104,8 @@ def print_size(write, size, result, classes):
         write(f"  {name:<10}" + "".join(f"{row[part]:>10}" for part in parts))
     for suffix, label in (("_uncached", "pages, uncached"), ("", "pages, cached")):
         p50, p95 = result[f"pages{suffix}_p50_ms"], result[f"pages{suffix}_p95_ms"]
-        pages = ", ".join(f"{name} {p50[name]:.1f} / {p95[name]:.1f}" for name in PAGES)
+        counts = result[f"pages{suffix}_n"]
+        pages = ", ".join(f"{name} {p50[name]:.1f} / {p95[name]:.1f} (n={counts[name]})" for name in PAGES)
         write(f"{label} (p50 / p95 ms): {pages}")
     write(f"tantivy index build: {result['tantivy_index_s']} s")
     before, after = result["load_average_before"], result["load_average_after"]
