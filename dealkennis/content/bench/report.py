@@ -1,17 +1,30 @@
-"""What the benchmark reports besides its timings: the machine, the tables per size, the targets."""
+"""What the benchmark reports besides its timings: the machine, the figures per class, the targets."""
 
 import os
 import platform
+import statistics
 
 import django
 import psutil
 from django.db import connection
 
-from dealkennis.content.bench.load import HTTP_CONNECTIONS
 from dealkennis.content.bench.pages import PAGES
-from dealkennis.content.bench.queries import CLASSES, FACETS
+from dealkennis.content.bench.queries import CLASSES
+from dealkennis.content.bench.timing import percentile
 
-TARGETS = {"search_p95_ms": 50, "page_p95_ms": 20, "http_rps": 150, "http_p95_ms": 100, "worker_rss_mb": 150}
+# Issue 16: 2 cores, distinct queries, nothing cached.
+TARGETS = {"search_p95_ms": 50, "page_p95_ms": 20, "http_rps": 60, "http_p95_ms": 150, "worker_rss_mb": 200}
+# Per query record: the figures summarised per class, as p50 and p95.
+TIMED = (
+    "cold_ms",
+    "embedding_ms",
+    "sql_ms",
+    "python_ms",
+    "cached_ms",
+    "plain_ms",
+    "icontains_ms",
+    "tantivy_ms",
+)
 
 
 def machine():
@@ -32,72 +45,123 @@ def machine():
     }
 
 
-def print_size(write, size, result, info):
-    write(f"\n{size} items, {result['visible_items']} visible to anonymous visitors (ms: p50 / p95)")
-    header = f"{'class':<10} {'query':<40} {'hits':>6} {'page':>13} {'page uncached':>15}"
-    write(header + f" {'raw rank':>15} {'icontains':>17} {'tantivy':>13}")
+def summarise(records):
+    """{class: {n, hits_p50, <figure>: {p50, p95}}} from the per-query records of each class."""
+    result = {}
+    for name, class_records in records.items():
+        row = {"n": len(class_records)}
+        if class_records:
+            row["hits_p50"] = statistics.median(record["hits"] for record in class_records)
+            for record in class_records:
+                # What the page spent in Python: neither SQL nor embedding the query.
+                record["python_ms"] = round(record["cold_ms"] - record["embedding_ms"] - record["sql_ms"], 2)
+            for figure in TIMED:
+                samples = [record[figure] for record in class_records if figure in record]
+                if samples:
+                    row[figure] = {
+                        "p50": round(percentile(samples, 0.5), 2),
+                        "p95": round(percentile(samples, 0.95), 2),
+                    }
+        result[name] = row
+    return result
+
+
+def _pair(row, figure, width=6):
+    if figure not in row:
+        return f"{'-':>{width * 2 + 1}}"
+    return f"{row[figure]['p50']:{width}.1f} {row[figure]['p95']:{width}.1f}"
+
+
+def print_size(write, size, result, classes):
+    """The table of one size: the cold headline, the cached repeat and the alternatives per class."""
+    write(
+        f"\n{size} items, {result['visible_items']} visible to anonymous visitors; search by meaning "
+        f"{'on' if result['meaning'] else 'off'}"
+    )
+    write("Search page COLD (headline): distinct queries, each asked once, every cache and query vector")
+    write("emptied first; whole page through the test client. ms p50 p95; beside it the same queries")
+    write("cached (asked again) and the alternatives (plain = ts_rank over all matches + exact count).")
+    columns = ["cold page", "embedding", "sql", "python", "cached", "plain SQL", "icontains", "tantivy"]
+    write(f"{'class':<10} {'n':>3} {'hits':>7} " + " ".join(f"{column:>13}" for column in columns))
     for name in CLASSES:
-        query = info[name]["q"] + "".join(f" {k}={v}" for k, v in info[name].items() if k in FACETS)
-        path = " (fuzzy)" if info[name]["fuzzy"] else " (widened)" if info[name]["widened"] else ""
-        cells = [
-            f"{result['page_p50_ms'][name]:6.1f} {result['page_p95_ms'][name]:6.1f}",
-            f"{result['page_uncached_p50_ms'][name]:7.1f} {result['page_uncached_p95_ms'][name]:7.1f}",
-            f"{result['raw_rank_ms'][name]['p50']:7.1f} {result['raw_rank_ms'][name]['p95']:7.1f}",
-            f"{result['icontains_ms'][name]['p50']:8.1f} {result['icontains_ms'][name]['p95']:8.1f}",
-            f"{result['tantivy_ms'][name]['p50']:6.2f} {result['tantivy_ms'][name]['p95']:6.2f}",
-        ]
-        write(f"{name:<10} {(query + path)[:40]:<40} {info[name]['hits']:>6} " + " ".join(cells))
-    write("search page SQL by part (ms, mean of 3):")
+        row = result["search"][name]
+        figures = ("cold_ms", "embedding_ms", "sql_ms", "python_ms", "cached_ms")
+        figures += ("plain_ms", "icontains_ms", "tantivy_ms")
+        cells = " ".join(_pair(row, figure) for figure in figures)
+        write(f"{name:<10} {row['n']:>3} {row.get('hits_p50', 0):>7} {cells}")
+    for name in CLASSES:
+        found = classes[name]
+        if found["found"] < found["wanted"]:
+            write(
+                f"  {name}: only {found['found']} of {found['wanted']} queries follow the rule "
+                f"({found['rule']}; {found['tried']} candidates counted)"
+            )
+    write("search page SQL by part, cold (ms, mean of the first 3 queries of each class):")
     parts = ("facets", "ranking", "headline", "fallback", "other", "python", "queries")
     write(f"  {'class':<10}" + "".join(f"{part:>10}" for part in parts))
     for name in CLASSES:
         row = result["sql_breakdown_ms"][name]
         write(f"  {name:<10}" + "".join(f"{row[part]:>10}" for part in parts))
-    for suffix, label in (("", "pages"), ("_uncached", "pages, uncached")):
+    for suffix, label in (("_uncached", "pages, uncached"), ("", "pages, cached")):
         p50, p95 = result[f"pages{suffix}_p50_ms"], result[f"pages{suffix}_p95_ms"]
-        pages = ", ".join(f"{name} {p50[name]:.1f} / {p95[name]:.1f}" for name in PAGES)
-        write(f"{label}: {pages}")
+        counts = result[f"pages{suffix}_n"]
+        pages = ", ".join(f"{name} {p50[name]:.1f} / {p95[name]:.1f} (n={counts[name]})" for name in PAGES)
+        write(f"{label} (p50 / p95 ms): {pages}")
     write(f"tantivy index build: {result['tantivy_index_s']} s")
-    before, after = result["load_average_before"][0], result["load_average_after"][0]
-    write(f"load average (1 min) before {before:.2f}, after {after:.2f}")
+    before, after = result["load_average_before"], result["load_average_after"]
+    write(f"load average before {fmt_load(before)}, after {fmt_load(after)}")
     if "http_rps" in result:
         write(
-            f"http (gunicorn, 2 workers, {HTTP_CONNECTIONS} connections): {result['http_rps']} req/s, "
+            f"http (gunicorn, 2 workers): {result['http_rps']} req/s, "
             f"p50 {result['http_p50_ms']} ms, p95 {result['http_p95_ms']} ms, "
             f"{result['http_errors']} errors, worker RSS {result['worker_rss_mb']} MB"
         )
 
 
-def print_targets(write, results):
-    write("\nTargets: search page p95 <= 50 ms per class; card/lesson/list/learning p95 <= 20 ms;")
-    write(">= 150 search req/s with p95 < 100 ms, 0 errors, < 150 MB per worker")
-    write("(page targets as the issue measures them, after a warm-up; uncached shown alongside)")
-    for size, result in results["sizes"].items():
-        checks = []
-        for suffix, label in (("", "after warm-up"), ("_uncached", "uncached")):
-            worst = max(result[f"page{suffix}_p95_ms"].items(), key=lambda pair: pair[1])
-            slowest = max(result[f"pages{suffix}_p95_ms"].items(), key=lambda pair: pair[1])
-            checks += [
-                (
-                    f"search {label} p95 max {worst[1]:.1f} ms ({worst[0]})",
-                    worst[1] <= TARGETS["search_p95_ms"],
-                ),
-                (
-                    f"pages {label} p95 max {slowest[1]:.1f} ms ({slowest[0]})",
-                    slowest[1] <= TARGETS["page_p95_ms"],
-                ),
-            ]
-        if "http_rps" in result:
-            checks.append(
-                (
-                    f"http {result['http_rps']} req/s p95 {result['http_p95_ms']} ms "
-                    f"{result['http_errors']} errors RSS max {max(result['worker_rss_mb'])} MB",
-                    result["http_rps"] >= TARGETS["http_rps"]
-                    and result["http_p95_ms"] < TARGETS["http_p95_ms"]
-                    and result["http_errors"] == 0
-                    and max(result["worker_rss_mb"]) < TARGETS["worker_rss_mb"],
-                )
+def fmt_load(load):
+    return " ".join(f"{value:.2f}" for value in load)
+
+
+def target_checks(result):
+    """[(text, passed)] for one size: every class cold, every page uncached, the HTTP load."""
+    checks = []
+    for name in CLASSES:
+        row = result["search"][name]
+        if "cold_ms" not in row:
+            checks.append((f"search cold {name}: no queries", False))
+            continue
+        p95 = row["cold_ms"]["p95"]
+        text = f"search cold p95 {name} {p95:.1f} ms"
+        if row["n"] < result["per_class"]:
+            text += f" (only {row['n']} queries)"
+        checks.append((text, p95 <= TARGETS["search_p95_ms"]))
+    for name in PAGES:
+        p95 = result["pages_uncached_p95_ms"][name]
+        checks.append((f"page uncached p95 {name} {p95:.1f} ms", p95 <= TARGETS["page_p95_ms"]))
+    if "http_rps" in result:
+        checks.append(
+            (
+                f"http {result['http_rps']} req/s p95 {result['http_p95_ms']} ms "
+                f"{result['http_errors']} errors RSS max {max(result['worker_rss_mb'])} MB",
+                result["http_rps"] >= TARGETS["http_rps"]
+                and result["http_p95_ms"] < TARGETS["http_p95_ms"]
+                and result["http_errors"] == 0
+                and max(result["worker_rss_mb"]) < TARGETS["worker_rss_mb"],
             )
-        write(f"  {size}:")
-        for text, passed in checks:
-            write(f"    {text}: {'ok' if passed else 'MISSED'}")
+        )
+    return checks
+
+
+def print_targets(write, results):
+    write(
+        f"\nTargets (issue 16, cold): search page p95 <= {TARGETS['search_p95_ms']} ms for every class; "
+        f"card/lesson/list/programme/learning pages p95 <= {TARGETS['page_p95_ms']} ms uncached;"
+    )
+    write(
+        f">= {TARGETS['http_rps']} search req/s with p95 < {TARGETS['http_p95_ms']} ms, 0 errors, "
+        f"< {TARGETS['worker_rss_mb']} MB per worker. Cached figures are shown above, never checked here."
+    )
+    for size, result in results["sizes"].items():
+        write(f"  {size} (load average {fmt_load(result['load_average_after'])}):")
+        for text, passed in target_checks(result):
+            write(f"    {'ok    ' if passed else 'MISSED'} {text}")
