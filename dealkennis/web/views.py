@@ -52,18 +52,28 @@ def programme_list(request):
     return render(request, "programmes/programme_list.html", {"programmes": Programme.objects.all()})
 
 
+# A programme page shows its newest items of each type; the rest are one link
+# away in the filtered list (at 100,000 items a programme holds some 20,000).
+PROGRAMME_ITEMS = 10
+
+
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
-    cards = Card.objects.visible_to(request.user).filter(programme=programme).for_listing()
-    lessons = Lesson.objects.visible_to(request.user).filter(programme=programme).for_listing()
+    newest = {}
+    for name, model in (("cards", Card), ("lessons", Lesson)):
+        items = model.objects.visible_to(request.user).filter(programme=programme).for_listing()
+        # One more than shown, to know whether the link to all of them is needed.
+        newest[name] = list(items.order_by("-published_at", "title")[: PROGRAMME_ITEMS + 1])
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
             "deals": programme.deals.all(),
-            "cards": cards.order_by("title"),
-            "lessons": lessons.order_by("-published_at", "title"),
+            "cards": newest["cards"][:PROGRAMME_ITEMS],
+            "lessons": newest["lessons"][:PROGRAMME_ITEMS],
+            "more_cards": len(newest["cards"]) > PROGRAMME_ITEMS,
+            "more_lessons": len(newest["lessons"]) > PROGRAMME_ITEMS,
         },
     )
 

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=20, help="requests per path, all in one profile")
         parser.add_argument("--warm", action="store_true", help="keep the caches between requests")
         parser.add_argument("--html", help="also write the profile as HTML to this file")
+        parser.add_argument("--all", action="store_true", help="show Django's and libraries' frames too")
         parser.add_argument("--interval", type=float, default=0.0005, help="sampling interval in seconds")
 
     def handle(self, *args, **options):
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                         spent += time.perf_counter() - started
                     statements += len(captured.captured_queries)
         requests = options["runs"] * len(options["paths"])
-        self.stdout.write(profiler.output_text(unicode=True, color=False, show_all=False))
+        self.stdout.write(profiler.output_text(unicode=True, color=False, show_all=options["all"]))
         self.stdout.write(
             f"{requests} requests: {spent * 1000 / requests:.1f} ms and {statements / requests:.1f} "
             f"SQL statements per request (profiler overhead included)"
