@@ -1,4 +1,4 @@
-"""The page helpers cards and lessons share: the filtered list page and a detail page's cached parts.
+"""Page helpers: the filtered list page, a detail page's cached parts, the programmes of every page.
 
 Each app's views call these with their own model and template; nothing here
 knows which item types exist.
@@ -18,6 +18,15 @@ from dealkennis.models import Programme
 from dealkennis.related import related_items
 
 
+def programmes(version):
+    """Every programme, read once per content version (which every change to a programme bumps).
+
+    Each list and search page needs them for its filters and facets.
+    """
+    every = lambda: list(Programme.objects.all())  # noqa: E731
+    return ContentVersion.cached("programmes", None, [], every, version=version)
+
+
 def item_list(request, model, template_name, print_url_name=None):
     """The shared list page of cards and lessons, with filters and pages.
 
@@ -25,8 +34,8 @@ def item_list(request, model, template_name, print_url_name=None):
     item type has one.
     """
     version = ContentVersion.current()
-    programmes = list(Programme.objects.all())
-    filters = ItemFilters(request.GET, programmes)
+    all_programmes = programmes(version)
+    filters = ItemFilters(request.GET, all_programmes)
     items = (
         filters.apply(model.objects.visible_to(request.user)).for_listing().order_by("-published_at", "title")
     )
@@ -55,7 +64,7 @@ def item_list(request, model, template_name, print_url_name=None):
             "page_obj": page,
             "items": page.object_list,
             "filters": filters,
-            "programmes": programmes,
+            "programmes": all_programmes,
             "vocabularies": VOCABULARIES,
             "query_without_page": query_without_page,
             "print_url": f"{reverse(print_url_name)}?{query_without_page.urlencode()}"

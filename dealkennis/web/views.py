@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cards.models import Card
-from dealkennis import framework
+from dealkennis import framework, pages
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import Level, Mode, Status
 from dealkennis.models import Programme, knowledge_models
@@ -79,7 +79,7 @@ def programme_detail(request, slug):
 
 
 def learning(request):
-    programmes = list(Programme.objects.all())
+    programmes = pages.programmes(ContentVersion.current())
     programme, notices = programme_from(request, programmes)
     return render(
         request,
@@ -97,7 +97,7 @@ def learning(request):
 
 def search(request):
     version = ContentVersion.current()
-    programmes = list(Programme.objects.all())
+    programmes = pages.programmes(version)
 
     def results():
         outcome = engine.search(request.user, engine.parse(request.GET, programmes), programmes, version)
