@@ -17,6 +17,28 @@ from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
 from dealkennis.related import related_items
 
+# What a listed item shows (includes/item_summary.html), and cards' questions:
+# never the long texts of its own page, which are stored out of line (TOAST).
+LISTED_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "visibility",
+    *VOCABULARIES,
+    "programme__name",
+    "programme__slug",
+)
+
+
+def listed(queryset):
+    """`queryset` with only what a list shows of each item, its programme joined."""
+    fields = [*LISTED_FIELDS, *(name for name in ("question",) if _has_field(queryset.model, name))]
+    return queryset.select_related("programme").only(*fields)
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.concrete_fields)
+
 
 def programmes(version):
     """Every programme, read once per content version (which every change to a programme bumps).
@@ -36,9 +58,7 @@ def item_list(request, model, template_name, print_url_name=None):
     version = ContentVersion.current()
     all_programmes = programmes(version)
     filters = ItemFilters(request.GET, all_programmes)
-    items = (
-        filters.apply(model.objects.visible_to(request.user)).for_listing().order_by("-published_at", "title")
-    )
+    items = listed(filters.apply(model.objects.visible_to(request.user))).order_by("-published_at", "title")
     paginator = Paginator(items, settings.PAGE_SIZE)
     # Counting every visible item is most of a list page's cost at scale, and
     # the count only changes with the content.

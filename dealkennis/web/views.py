@@ -61,7 +61,7 @@ def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
     newest = {}
     for name, model in (("cards", Card), ("lessons", Lesson)):
-        items = model.objects.visible_to(request.user).filter(programme=programme).for_listing()
+        items = pages.listed(model.objects.visible_to(request.user).filter(programme=programme))
         # One more than shown, to know whether the link to all of them is needed.
         newest[name] = list(items.order_by("-published_at", "title")[: PROGRAMME_ITEMS + 1])
     return render(
