@@ -17,7 +17,7 @@ from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
 from dealkennis.related import related_items
 
-# What a listed item shows (includes/item_summary.html), and cards' questions:
+# What a listed item shows (item_tags.item_summary), and cards' questions:
 # never the long texts of its own page, which are stored out of line (TOAST).
 LISTED_FIELDS = (
     "title",
