@@ -1,4 +1,4 @@
-"""The page helpers cards and lessons share: the filtered list page and a detail page's cached parts.
+"""Page helpers: the filtered list page, a detail page's cached parts, the programmes of every page.
 
 Each app's views call these with their own model and template; nothing here
 knows which item types exist.
@@ -17,6 +17,37 @@ from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
 from dealkennis.related import related_items
 
+# What a listed item shows (item_tags.item_summary), and cards' questions:
+# never the long texts of its own page, which are stored out of line (TOAST).
+LISTED_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "visibility",
+    *VOCABULARIES,
+    "programme__name",
+    "programme__slug",
+)
+
+
+def listed(queryset):
+    """`queryset` with only what a list shows of each item, its programme joined."""
+    fields = [*LISTED_FIELDS, *(name for name in ("question",) if _has_field(queryset.model, name))]
+    return queryset.select_related("programme").only(*fields)
+
+
+def _has_field(model, name):
+    return any(field.name == name for field in model._meta.concrete_fields)
+
+
+def programmes(version):
+    """Every programme, read once per content version (which every change to a programme bumps).
+
+    Each list and search page needs them for its filters and facets.
+    """
+    every = lambda: list(Programme.objects.all())  # noqa: E731
+    return ContentVersion.cached("programmes", None, [], every, version=version)
+
 
 def item_list(request, model, template_name, print_url_name=None):
     """The shared list page of cards and lessons, with filters and pages.
@@ -25,11 +56,9 @@ def item_list(request, model, template_name, print_url_name=None):
     item type has one.
     """
     version = ContentVersion.current()
-    programmes = list(Programme.objects.all())
-    filters = ItemFilters(request.GET, programmes)
-    items = (
-        filters.apply(model.objects.visible_to(request.user)).for_listing().order_by("-published_at", "title")
-    )
+    all_programmes = programmes(version)
+    filters = ItemFilters(request.GET, all_programmes)
+    items = listed(filters.apply(model.objects.visible_to(request.user))).order_by("-published_at", "title")
     paginator = Paginator(items, settings.PAGE_SIZE)
     # Counting every visible item is most of a list page's cost at scale, and
     # the count only changes with the content.
@@ -55,7 +84,7 @@ def item_list(request, model, template_name, print_url_name=None):
             "page_obj": page,
             "items": page.object_list,
             "filters": filters,
-            "programmes": programmes,
+            "programmes": all_programmes,
             "vocabularies": VOCABULARIES,
             "query_without_page": query_without_page,
             "print_url": f"{reverse(print_url_name)}?{query_without_page.urlencode()}"

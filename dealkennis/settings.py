@@ -114,6 +114,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Where each request's time went (database, embedding, Python) in a Server-Timing
+# header, for the load benchmark (dealkennis.web.timing); off by default, since
+# it tells any client how long the server worked on what.
+if env_bool("DEALKENNIS_SERVER_TIMING", False):
+    MIDDLEWARE.insert(0, "dealkennis.web.timing.ServerTimingMiddleware")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

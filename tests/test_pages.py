@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from dealkennis.models import Deal
+from dealkennis.web.views import PROGRAMME_ITEMS
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +152,26 @@ def test_programme_page_lists_its_deals(client, programme):
     response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
     assert "Green Deal Circulair" in response.content.decode()
+
+
+def test_programme_page_shows_its_newest_items_and_links_to_all_of_them(
+    client, programme, other_programme, make_card, make_lesson
+):
+    start = timezone.now() - timedelta(days=100)
+    cards = [
+        make_card(title=f"Kaart {n:02}", published_at=start + timedelta(days=n))
+        for n in range(PROGRAMME_ITEMS + 1)
+    ]
+    make_card(title="Kaart elders", programme=other_programme)
+    make_lesson(title="Enige les")
+    content = client.get(programme.get_absolute_url()).content.decode()
+    assert cards[-1].question in content
+    assert cards[0].question not in content  # the oldest waits in the list
+    assert "Kaart elders" not in content
+    assert f'href="/kaarten/?programme={programme.slug}"' in content
+    # All lessons are shown, so no link to more of them.
+    assert "Enige les" in content
+    assert f'href="/lessen/?programme={programme.slug}"' not in content
 
 
 def test_programme_list_shows_every_programme(client, programme, other_programme):

