@@ -35,10 +35,13 @@ messages: install
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
 # Search and page speed on generated corpora, in a database of its own (results
 # in bench-results/): the cold search page on 30 distinct queries per class is the
-# headline. The HTTP load test needs wrk (apt-get install wrk).
-bench: install
+# headline. The HTTP load test drives gunicorn with wrk, installed here when missing.
+bench: install wrk
 	DEALKENNIS_DB_NAME=dealkennis_bench $(MANAGE) bench --items 1000,10000,100000 --json bench-results/bench.json
 
 # Only the headline (the cold search page on distinct queries) on the corpus already generated.
