@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format lock clean-db vendor messages chromium bench bench-cold bench-import
+.PHONY: install run test lint format lock clean-db vendor messages chromium wrk bench bench-cold bench-import
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
