@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -24,6 +25,11 @@ READER_FIELDSETS = (
     (None, {"fields": ("username",)}),
     (gettext_lazy("Persoonlijke gegevens"), {"fields": ("first_name", "last_name", "email")}),
     (gettext_lazy("Toegang"), {"fields": ("is_active", "last_login", "date_joined")}),
+)
+
+MAIL_FAILED = gettext_lazy(
+    "Het account is gemaakt, maar de mail kon niet worden verstuurd. "
+    "Probeer het later opnieuw met ‘Uitnodiging opnieuw sturen’."
 )
 
 admin.site.unregister(User)
@@ -109,19 +115,17 @@ class AccountAdmin(UserAdmin):
             raise PermissionDenied
         form = InvitationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            user = create_invited_user(**form.cleaned_data)
-            if send_invitation(user, request.user):
-                self.message_user(request, _("Uitnodiging verstuurd naar %s.") % user.email)
+            try:
+                with transaction.atomic():
+                    user = create_invited_user(**form.cleaned_data)
+            except IntegrityError:  # the same address invited twice at the same moment
+                form.add_error("email", _("Er bestaat al een account met dit e-mailadres."))
             else:
-                self.message_user(
-                    request,
-                    _(
-                        "Het account is gemaakt, maar de mail kon niet worden verstuurd. "
-                        "Probeer het later opnieuw met ‘Uitnodiging opnieuw sturen’."
-                    ),
-                    messages.ERROR,
-                )
-            return redirect("admin:auth_user_changelist")
+                if send_invitation(user, request.user):
+                    self.message_user(request, _("Uitnodiging verstuurd naar %s.") % user.email)
+                else:
+                    self.message_user(request, MAIL_FAILED, messages.ERROR)
+                return redirect("admin:auth_user_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Collega uitnodigen"),

@@ -1,5 +1,6 @@
 """Inviting a colleague: an account without a password, and a mail with a one-time link to choose one."""
 
+import datetime
 import logging
 import re
 import smtplib
@@ -40,7 +41,7 @@ def invitation_url(user):
 
 def send_invitation(user, inviter):
     """Mail the link; returns False (and logs) when the mail server fails, so the caller can say so."""
-    valid_until = timezone.localtime() + timezone.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    valid_until = timezone.localtime() + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     # We know no language per user: the site's own language, Dutch.
     with translation.override(settings.LANGUAGE_CODE):
         context = {

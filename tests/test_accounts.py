@@ -285,3 +285,15 @@ def test_a_deactivated_reader_cannot_sign_in(coordinator, accounts):
     _, response = sign_in("lezer", NEW_PASSWORD)
     assert response.status_code == 200
     assert AccessAttempt.objects.filter(username="lezer").exists()
+
+
+def test_the_same_address_invited_twice_at_once_gets_a_message_not_an_error(
+    received, coordinator, monkeypatch
+):
+    # The second of two simultaneous invitations passes the form's check and meets the unique username.
+    User.objects.create_user("gelijk@example.nl", "", "x")
+    monkeypatch.setattr("accounts.forms.InvitationForm.clean_email", lambda form: form.cleaned_data["email"])
+    response = invite(coordinator[0], "gelijk@example.nl")
+    assert response.status_code == 200
+    assert "Er bestaat al een account met dit e-mailadres." in response.content.decode()
+    assert received() == []
