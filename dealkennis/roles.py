@@ -12,6 +12,9 @@ ROLE_PERMISSIONS = {
         "dealkennis.deal": _EDIT,
         "taggit.tag": _EDIT,
         "dealkennis.synonymgroup": [*_EDIT, "delete"],
+        # Invite readers, see them and deactivate them; the admin (accounts.admin)
+        # keeps staff accounts out of a coordinator's reach.
+        "auth.user": _EDIT,
     },
     EDITOR: {
         "cards.card": _EDIT,

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dealkennis",
     "cards",
     "lessons",
+    "accounts",
 ]
 
 MIDDLEWARE = [

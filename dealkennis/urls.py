@@ -1,7 +1,6 @@
 """The project's URLs: the site's pages, the apps, the API, accounts and the admin."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from lessons import review
@@ -11,16 +10,7 @@ urlpatterns = [
     path("api/", include("dealkennis.api.urls")),
     path("kaarten/", include("cards.urls")),
     path("lessen/", include("lessons.urls")),
-    # Sign-in only: accounts are made by coordinators, and there is no mail
-    # server to send password-reset links, so those views are not offered.
-    path("account/login/", auth_views.LoginView.as_view(), name="login"),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/wachtwoord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "account/wachtwoord/gewijzigd/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/beoordelen/", include(review.urlpatterns)),
     path("admin/", admin.site.urls),
