@@ -24,11 +24,12 @@ from dealkennis.caching import ContentVersion, audience
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import hybrid, suggestions
+from dealkennis.search import estimate, hybrid, suggestions
 from dealkennis.search.facets import count_facets, facet_groups  # noqa: F401 - facet_groups is part of the engine's API
 from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.query import (
     OPERATORS,
+    AmongFirst,
     PrefixSearchQuery,
     local_settings,
     query_words,
@@ -40,8 +41,9 @@ from dealkennis.search.text import SEARCH_CONFIG
 FEW_RESULTS = 3
 # Rows of the ordered result kept in the cache: the first ten pages.
 CACHED_ROWS = 200
-# Above this many matches, relevance ranking is limited to the newest ones.
-RANK_LIMIT = 1000
+# Above this many matches, relevance ranking is limited to the newest ones:
+# ranking reads each ranked item's search vector (about 30 microseconds each).
+RANK_LIMIT = 300
 # Private-use characters mark highlights inside the headline, so the text can be
 # escaped as a whole before they are turned into <mark> elements.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -76,6 +78,8 @@ class SearchOutcome:
     notices: list[str] = field(default_factory=list)
     # How many of `total` were found by meaning alone ("beste treffers").
     by_meaning: int = 0
+    # `total` and the facet counts are estimated from a sample (`estimate`).
+    estimated: bool = False
 
     @property
     def is_browse(self):
@@ -101,6 +105,7 @@ def search(user, request: SearchRequest, programmes, version=None) -> SearchOutc
     outcome.facets, outcome.total = found["facets"], found["total"]
     outcome.suggestion, outcome.fuzzy, outcome.widened = found["suggestion"], found["fuzzy"], found["widened"]
     outcome.by_meaning = len(found["meaning"])
+    outcome.estimated = found.get("estimated", False)
     outcome.notices.extend(found["notices"])
 
     paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
@@ -148,6 +153,11 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     matched = base if tsquery is None else _matching(base, tsquery)
     filtered = bool(filters.active or kind)
     meaning = _meaning(user, query, models, base, filtered) if by_meaning else {}
+    if tsquery is not None and row_limit is None:
+        expected = estimate.expected_rows([*matched.values(), *base.values()])
+        if sum(expected[: len(matched)]) > estimate.BOUND:
+            visible = dict(zip(base, expected[len(matched) :], strict=True))
+            return _estimated(found, base, visible, tsquery, meaning, programmes, query, sort)
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -212,6 +222,26 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     return found
 
 
+def _estimated(found, base, visible, tsquery, meaning, programmes, query, sort):
+    """`_found` for a search with very many matches: counted from a sample (see `estimate`)."""
+    meaning = {kind: pks for kind, pks in meaning.items() if pks}
+    rows, facets = estimate.sampled(base, visible, tsquery, meaning, programmes)
+    # Stable sorts, the last key first: relevance, then newest, then title.
+    rows.sort(key=lambda row: row[4])
+    rows.sort(key=lambda row: row[3], reverse=True)
+    if sort == "relevance":
+        rows.sort(key=lambda row: row[2], reverse=True)
+    word_rows = [row for row in rows if row[5]]
+    by_words = {(row[0], row[1]) for row in word_rows}
+    found["meaning"] = [[kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words]
+    if meaning and sort == "relevance":
+        ordered = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
+    else:
+        ordered = [(row[0], row[1]) for row in (rows if meaning else word_rows)]
+    found.update(facets=facets, total=facets["total"], rows=ordered[:CACHED_ROWS], estimated=facets["estimated"])
+    return found
+
+
 def _meaning(user, query, models, base, filtered):
     """The items that join by meaning: chosen among all the reader may see, then narrowed by the filters.
 
@@ -268,7 +298,11 @@ def _search_settings(query, by_meaning):
     """
     if not query:
         return nullcontext()
-    return local_settings({"enable_seqscan": "off", **(hybrid.settings() if by_meaning else {})})
+    # Neither JIT compiling nor parallel workers pay off for statements of a
+    # few milliseconds on a busy web server (and before PostgreSQL 17, a
+    # disabled sequential scan's huge cost estimate triggers JIT).
+    unhurried = {"jit": "off", "max_parallel_workers_per_gather": 0}
+    return local_settings({"enable_seqscan": "off", **unhurried, **(hybrid.settings() if by_meaning else {})})
 
 
 def _ordered_rows(matched, rank_query, held_words, sort, total, limit):
@@ -299,7 +333,7 @@ def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
         # GIN index and sorts those instead.
         newest = queryset.order_by(F("published_at").desc(nulls_last=True)).values("pk")[:RANK_LIMIT]
         if limit <= RANK_LIMIT:
-            queryset = queryset.model.objects.filter(pk__in=newest)
+            queryset = queryset.model.objects.filter(AmongFirst("pk", newest))
     if rank_query is None:
         rank = Value(0.0, output_field=FloatField())
     else:
@@ -317,7 +351,7 @@ def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
         ]
         rank = sum(held, rank)
     if bounded and limit > RANK_LIMIT:
-        rank = Case(When(pk__in=newest, then=rank), default=Value(-1.0), output_field=FloatField())
+        rank = Case(When(AmongFirst("pk", newest), then=rank), default=Value(-1.0), output_field=FloatField())
     return (
         queryset.order_by()
         .annotate(

@@ -21,6 +21,14 @@ TAG_FACET_SIZE = 15
 FACET_COLUMNS = ("programme_id", *VOCABULARIES)
 
 
+def empty_facets(programmes):
+    """The facet counts of an empty result: every programme and classification value at 0."""
+    facets = {"type": {}, "total": 0, "words": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
+    for name, vocabulary in VOCABULARIES.items():
+        facets[name] = dict.fromkeys(vocabulary.values, 0)
+    return facets
+
+
 def count_facets(matched, programmes, words=None, meaning=None):
     """Counts per facet value over what matches: one query, one pass over the matches, per model.
 
@@ -29,9 +37,7 @@ def count_facets(matched, programmes, words=None, meaning=None):
     With `meaning` ({kind: pks} that joined by meaning), every other match is
     known to be found by words, so only those few are tested against `words`.
     """
-    facets = {"type": {}, "total": 0, "words": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
-    for name, vocabulary in VOCABULARIES.items():
-        facets[name] = dict.fromkeys(vocabulary.values, 0)
+    facets = empty_facets(programmes)
     slugs = {programme.pk: programme.slug for programme in programmes}
     tags = Counter()
     for kind, queryset in matched.items():
@@ -55,9 +61,10 @@ def count_facets(matched, programmes, words=None, meaning=None):
             f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
             f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
             f"SELECT {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
-            "SELECT item.tag_id, count(*) AS n FROM matched"
-            f" JOIN {tagged_table} AS item ON item.object_id = matched.id AND item.content_type_id = %s"
-            " GROUP BY item.tag_id"
+            "SELECT item.tag_id, count(*) AS n FROM matched CROSS JOIN LATERAL ("
+            f"SELECT tag_id FROM {tagged_table} WHERE object_id = matched.id AND content_type_id = %s"
+            # OFFSET 0: each match's tags through the index, never a walk of all items' tags.
+            " OFFSET 0) AS item GROUP BY item.tag_id"
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
         with connection.cursor() as cursor:

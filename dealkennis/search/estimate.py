@@ -1,0 +1,154 @@
+"""Searches with very many matches: counted from a sample of the newest items, like Elasticsearch's `track_total_hits`.
+
+A word such as "deal" is in most of 100,000 items. Counting its matches
+exactly reads every one of them (the GIN index yields them all, and each row
+is read to test whether this reader may see it), and ranking reads each
+ranked item's search vector: hundreds of milliseconds. So when PostgreSQL's
+statistics expect more than `BOUND` matches, the search reads only the newest
+`SAMPLE` items per kind that the reader may see with the chosen filters (the
+date index gives them in order), tests the query on each and ranks the ones
+that match. The total and every facet count are what that sample shows,
+scaled to all items the reader may see, and marked as estimates; when a kind
+has no more than `SAMPLE` such items, its counts are exact.
+
+What the sample reads is only what the reader may see: the estimate says
+nothing about items hidden from them (the statistics only choose the path).
+"""
+
+import json
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from dealkennis.classification import VOCABULARIES
+from dealkennis.search.facets import FACET_COLUMNS, TAG_FACET_SIZE, empty_facets
+from dealkennis.search.query import AmongFirst
+
+# Above this many expected matches the counts are estimated.
+BOUND = 10_000
+# The newest items per kind a big search reads and tests.
+SAMPLE = 300
+
+
+def expected_rows(querysets):
+    """PostgreSQL's estimate of how many rows each queryset returns: one EXPLAIN, nothing read."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT 1 FROM ({sql}) AS part{len(parts)})")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts), params)
+        plan = cursor.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    if len(parts) == 1:
+        return [plan["Plan Rows"]]
+    while plan["Node Type"] != "Append":
+        plan = plan["Plans"][0]
+    return [child["Plan Rows"] for child in plan["Plans"]]
+
+
+def sampled(base, visible, tsquery, meaning, programmes):
+    """The rows that count and the estimated facets: (rows, facets).
+
+    `base`: {kind: the reader's visible, filtered queryset}; `visible`: the
+    expected number of rows of each (`expected_rows`); `meaning`: {kind: {pk:
+    similarity}} of the items that joined by meaning, counted exactly. Rows
+    are (kind, pk, rank, date, title, found by words): the sample's matches and
+    the items that joined by meaning.
+    """
+    parts, params, kinds = [], [], list(base)
+    for index, (kind, queryset) in enumerate(base.items()):
+        model = queryset.model
+        newest = queryset.order_by("-published_at").values("pk")[:SAMPLE]
+        joined = list(meaning.get(kind, ()))
+        # = ANY(ARRAY(...)): pk IN (newest) would join the newest to every row.
+        for source, chosen in (("sample", AmongFirst("pk", newest)), ("meaning", Q(pk__in=joined))):
+            if source == "meaning" and not joined:
+                continue
+            rows = (
+                model.objects.filter(chosen)
+                .order_by()
+                .annotate(
+                    found=ExpressionWrapper(Q(search_vector=tsquery), BooleanField()),
+                    rank=SearchRank(F("search_vector"), tsquery),
+                )
+                .values_list("pk", *FACET_COLUMNS, "published_at", "title", "found", "rank")
+            )
+            sql, part_params = rows.query.sql_with_params()
+            parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608
+            params.extend([source, *part_params])
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = cursor.fetchall()
+        tags = _tags(cursor, base, found)
+    return _estimate(kinds, found, tags, visible, programmes)
+
+
+def _tags(cursor, base, found):
+    """{(kind index, pk): [tag names]} of the found rows that count."""
+    wanted = {}
+    for index, source, pk, *_columns, matched, _rank in found:
+        if matched or source == "meaning":
+            wanted.setdefault(index, []).append(pk)
+    tags = {}
+    for index, pks in wanted.items():
+        model = list(base.values())[index].model
+        through = model._meta.get_field("tags").through
+        rows = through.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=pks
+        ).values_list("object_id", "tag__name")
+        for pk, name in rows:
+            tags.setdefault((index, pk), []).append(name)
+    return tags
+
+
+def _estimate(kinds, found, tags, visible, programmes):
+    slugs = {programme.pk: programme.slug for programme in programmes}
+    facets = empty_facets(programmes)
+    facets["estimated"] = False
+    sample_size = {index: 0 for index in range(len(kinds))}
+    for index, source, *_rest in found:
+        sample_size[index] += source == "sample"
+    rows, tag_counts, seen = [], {}, set()
+    for index, source, pk, programme_id, *values in found:
+        vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
+        kind = kinds[index]
+        if (index, pk) in seen or (source == "sample" and not matched):
+            continue
+        seen.add((index, pk))
+        if source == "sample" and sample_size[index] >= SAMPLE:
+            # The kind has more items than the sample: each match stands for several.
+            weight = max(visible[kind], SAMPLE) / SAMPLE
+            facets["estimated"] = True
+        else:
+            weight = 1
+        facets["type"][kind] = facets["type"].get(kind, 0) + weight
+        facets["total"] += weight
+        facets["words"] += weight if matched else 0
+        facets["programme"][slugs[programme_id]] += weight
+        for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
+            facets[name][value] += weight
+        for name in tags.get((index, pk), ()):
+            tag_counts[name] = tag_counts.get(name, 0) + weight
+        rows.append((kind, pk, rank, date, title, matched))
+    facets["tags"] = sorted(tag_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
+    return rows, _rounded(facets) if facets["estimated"] else facets
+
+
+def _round(count):
+    """An estimate as a reader takes it: two significant figures ("68.000", "1.200")."""
+    count = round(count)
+    return count if count < 100 else round(count, 2 - len(str(count)))
+
+
+def _rounded(facets):
+    for key, value in facets.items():
+        if isinstance(value, dict):
+            facets[key] = {name: _round(count) for name, count in value.items()}
+        elif key in ("total", "words"):
+            facets[key] = _round(value)
+    facets["tags"] = [(name, _round(count)) for name, count in facets["tags"]]
+    return facets
