@@ -157,7 +157,9 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
         expected = estimate.expected_rows([*matched.values(), *base.values()])
         if sum(expected[: len(matched)]) > estimate.BOUND:
             visible = dict(zip(base, expected[len(matched) :], strict=True))
-            return _estimated(found, base, visible, tsquery, meaning, programmes, query, sort)
+            estimated = _estimated(found, base, visible, tsquery, meaning, programmes, query, sort)
+            if estimated is not None:
+                return estimated
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -223,9 +225,12 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
 
 
 def _estimated(found, base, visible, tsquery, meaning, programmes, query, sort):
-    """`_found` for a search with very many matches: counted from a sample (see `estimate`)."""
+    """`_found` for a search with very many matches, counted from a sample (see `estimate`); None if few."""
     meaning = {kind: pks for kind, pks in meaning.items() if pks}
     rows, facets = estimate.sampled(base, visible, tsquery, meaning, programmes)
+    if facets["estimated"] and facets["words"] <= estimate.BOUND:
+        # The statistics expected more than the sample shows: count exactly.
+        return None
     # Stable sorts, the last key first: relevance, then newest, then title.
     rows.sort(key=lambda row: row[4])
     rows.sort(key=lambda row: row[3], reverse=True)
@@ -233,12 +238,15 @@ def _estimated(found, base, visible, tsquery, meaning, programmes, query, sort):
         rows.sort(key=lambda row: row[2], reverse=True)
     word_rows = [row for row in rows if row[5]]
     by_words = {(row[0], row[1]) for row in word_rows}
-    found["meaning"] = [[kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words]
+    found["meaning"] = [
+        [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
+    ]
     if meaning and sort == "relevance":
         ordered = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
     else:
         ordered = [(row[0], row[1]) for row in (rows if meaning else word_rows)]
-    found.update(facets=facets, total=facets["total"], rows=ordered[:CACHED_ROWS], estimated=facets["estimated"])
+    found.update(facets=facets, total=facets["total"], rows=ordered[:CACHED_ROWS])
+    found["estimated"] = facets["estimated"]
     return found
 
 

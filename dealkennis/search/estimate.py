@@ -1,4 +1,4 @@
-"""Searches with very many matches: counted from a sample of the newest items, like Elasticsearch's `track_total_hits`.
+"""Searches with very many matches: counted from a sample of the newest items (as `track_total_hits`).
 
 A word such as "deal" is in most of 100,000 items. Counting its matches
 exactly reads every one of them (the GIN index yields them all, and each row
