@@ -154,10 +154,18 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     filtered = bool(filters.active or kind)
     meaning = _meaning(user, query, models, base, filtered) if by_meaning else {}
     if tsquery is not None and row_limit is None:
-        expected = estimate.expected_rows([*matched.values(), *base.values()])
-        if sum(expected[: len(matched)]) > estimate.BOUND:
-            visible = dict(zip(base, expected[len(matched) :], strict=True))
-            estimated = _estimated(found, base, visible, tsquery, meaning, programmes, query, sort)
+        # What exact counts would read: every item holding the words, whatever
+        # the filters; for a phrase, every item holding all its words.
+        within = estimate.phrase_candidates(terms)
+        holding = [base[kind].model.objects.filter(search_vector=within or tsquery) for kind in base]
+        pools = [
+            queryset if within is None else queryset.filter(search_vector=within)
+            for queryset in base.values()
+        ]
+        expected = estimate.expected_rows([*holding, *pools])
+        if sum(expected[: len(base)]) > (estimate.BOUND if within is None else estimate.PHRASE_BOUND):
+            visible = dict(zip(base, expected[len(base) :], strict=True))
+            estimated = _estimated(found, base, visible, (tsquery, within), meaning, programmes, query, sort)
             if estimated is not None:
                 return estimated
     if any(meaning.values()):
@@ -224,12 +232,12 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     return found
 
 
-def _estimated(found, base, visible, tsquery, meaning, programmes, query, sort):
+def _estimated(found, base, visible, queries, meaning, programmes, query, sort):
     """`_found` for a search with very many matches, counted from a sample (see `estimate`); None if few."""
     meaning = {kind: pks for kind, pks in meaning.items() if pks}
-    rows, facets = estimate.sampled(base, visible, tsquery, meaning, programmes)
-    if facets["estimated"] and facets["words"] <= estimate.BOUND:
-        # The statistics expected more than the sample shows: count exactly.
+    rows, facets = estimate.sampled(base, visible, *queries, meaning, programmes)
+    if facets["estimated"] and sum(1 for row in rows if row[5]) < estimate.MIN_MATCHES:
+        # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
         return None
     # Stable sorts, the last key first: relevance, then newest, then title.
     rows.sort(key=lambda row: row[4])

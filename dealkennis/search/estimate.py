@@ -4,12 +4,16 @@ A word such as "deal" is in most of 100,000 items. Counting its matches
 exactly reads every one of them (the GIN index yields them all, and each row
 is read to test whether this reader may see it), and ranking reads each
 ranked item's search vector: hundreds of milliseconds. So when PostgreSQL's
-statistics expect more than `BOUND` matches, the search reads only the newest
+statistics expect more than `BOUND` items to hold the words (before the
+reader's visibility and filters: those are what exact counting would read),
+the search reads only the newest
 `SAMPLE` items per kind that the reader may see with the chosen filters (the
 date index gives them in order), tests the query on each and ranks the ones
 that match. The total and every facet count are what that sample shows,
 scaled to all items the reader may see, and marked as estimates; when a kind
-has no more than `SAMPLE` such items, its counts are exact.
+has no more than `SAMPLE` such items, its counts are exact. When the sample
+holds fewer than `MIN_MATCHES` matches, the estimate would be too rough and
+the search counts exactly after all.
 
 What the sample reads is only what the reader may see: the estimate says
 nothing about items hidden from them (the statistics only choose the path).
@@ -24,12 +28,17 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from dealkennis.classification import VOCABULARIES
 from dealkennis.search.facets import FACET_COLUMNS, TAG_FACET_SIZE, empty_facets
-from dealkennis.search.query import AmongFirst
+from dealkennis.search.query import OPERATORS, QUOTE, AmongFirst, PrefixSearchQuery
 
-# Above this many expected matches the counts are estimated.
+# Above this many items holding the words the counts are estimated.
 BOUND = 10_000
+# Above this many items holding a phrase's words the counts are estimated:
+# each is read to check where its words stand.
+PHRASE_BOUND = 1000
 # The newest items per kind a big search reads and tests.
 SAMPLE = 300
+# Fewer matches in the sample make too rough an estimate: then the search counts exactly.
+MIN_MATCHES = 30
 
 
 def expected_rows(querysets):
@@ -50,11 +59,24 @@ def expected_rows(querysets):
     return [child["Plan Rows"] for child in plan["Plans"]]
 
 
-def sampled(base, visible, tsquery, meaning, programmes):
+def phrase_candidates(terms):
+    """For a query of words and quoted phrases only: a query for all its words, in any order; else None.
+
+    The GIN index cannot tell where a word stands, so every item holding a
+    phrase's words is read to check; the items holding all the words (which
+    the index finds without reading any) are where its matches are.
+    """
+    if QUOTE not in terms or OPERATORS.search(f" {terms.replace(QUOTE, ' ')} "):
+        return None
+    return PrefixSearchQuery(terms.replace(QUOTE, " "))
+
+
+def sampled(base, visible, tsquery, within, meaning, programmes):
     """The rows that count and the estimated facets: (rows, facets).
 
-    `base`: {kind: the reader's visible, filtered queryset}; `visible`: the
-    expected number of rows of each (`expected_rows`); `meaning`: {kind: {pk:
+    `base`: {kind: the reader's visible, filtered queryset}; `within`: a
+    query for the candidates (`phrase_candidates`) or None; `visible`: the
+    expected number of candidates of each (`expected_rows`); `meaning`: {kind: {pk:
     similarity}} of the items that joined by meaning, counted exactly. Rows
     are (kind, pk, rank, date, title, found by words): the sample's matches and
     the items that joined by meaning.
@@ -62,7 +84,15 @@ def sampled(base, visible, tsquery, meaning, programmes):
     parts, params, kinds = [], [], list(base)
     for index, (kind, queryset) in enumerate(base.items()):
         model = queryset.model
-        newest = queryset.order_by("-published_at").values("pk")[:SAMPLE]
+        if within is None:
+            # Through the date index: no item's search vector is read.
+            newest = queryset.order_by("-published_at")
+        else:
+            # NULLS LAST (no published item lacks a date) keeps the planner
+            # from walking the date index and reading each item's search
+            # vector to test it; the GIN index finds the candidates instead.
+            newest = queryset.filter(search_vector=within).order_by(F("published_at").desc(nulls_last=True))
+        newest = newest.values("pk")[:SAMPLE]
         joined = list(meaning.get(kind, ()))
         # = ANY(ARRAY(...)): pk IN (newest) would join the newest to every row.
         for source, chosen in (("sample", AmongFirst("pk", newest)), ("meaning", Q(pk__in=joined))):
