@@ -154,20 +154,11 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     filtered = bool(filters.active or kind)
     meaning = _meaning(user, query, models, base, filtered) if by_meaning else {}
     if tsquery is not None and row_limit is None:
-        # What exact counts would read: every item holding the words, whatever
-        # the filters; for a phrase, every item holding all its words.
-        within = estimate.phrase_candidates(terms)
-        holding = [base[kind].model.objects.filter(search_vector=within or tsquery) for kind in base]
-        pools = [
-            queryset if within is None else queryset.filter(search_vector=within)
-            for queryset in base.values()
-        ]
-        expected = estimate.expected_rows([*holding, *pools])
-        if sum(expected[: len(base)]) > (estimate.BOUND if within is None else estimate.PHRASE_BOUND):
-            visible = dict(zip(base, expected[len(base) :], strict=True))
-            estimated = _estimated(found, base, visible, (tsquery, within), meaning, programmes, query, sort)
-            if estimated is not None:
-                return estimated
+        estimated = estimate.estimated(
+            found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS
+        )
+        if estimated is not None:
+            return estimated
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -194,17 +185,33 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
             corrected_matched = _matching(base, corrected_query)
-            corrected_facets = count_facets(corrected_matched, programmes)
             # Offered only when it leads to more of what this reader may see.
-            if corrected_facets["total"] > word_total:
+            if estimate.more_than(corrected_matched, word_total):
                 found["suggestion"] = corrected
                 if not word_total:
-                    matched, facets, found["fuzzy"] = corrected_matched, corrected_facets, True
-                    rank_query, held_words, found["highlight"] = corrected_query, None, corrected
-                    found["widened"], word_total = False, corrected_facets["total"]
+                    found["fuzzy"], found["highlight"], found["widened"] = True, corrected, False
+                    if row_limit is None:
+                        args = (
+                            base,
+                            corrected_query,
+                            corrected,
+                            meaning,
+                            programmes,
+                            query,
+                            sort,
+                            CACHED_ROWS,
+                        )
+                        estimated = estimate.estimated(found, *args)
+                        if estimated is not None:
+                            return estimated
+                    matched, rank_query, held_words = corrected_matched, corrected_query, None
                     if meaning:
                         joined = _joined(matched, base, meaning)
                         facets = count_facets(joined, programmes, words=corrected_query, meaning=meaning)
+                        word_total = facets["words"]
+                    else:
+                        facets = count_facets(matched, programmes)
+                        word_total = facets["total"]
 
     if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
         # Lazy: what _find returns is cached for every language.
@@ -229,32 +236,6 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
             ordered = _ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
             rows = [tuple(row[:2]) for row in ordered[:limit]]
     found.update(facets=facets, total=facets["total"], rows=rows[:limit])
-    return found
-
-
-def _estimated(found, base, visible, queries, meaning, programmes, query, sort):
-    """`_found` for a search with very many matches, counted from a sample (see `estimate`); None if few."""
-    meaning = {kind: pks for kind, pks in meaning.items() if pks}
-    rows, facets = estimate.sampled(base, visible, *queries, meaning, programmes)
-    if facets["estimated"] and sum(1 for row in rows if row[5]) < estimate.MIN_MATCHES:
-        # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
-        return None
-    # Stable sorts, the last key first: relevance, then newest, then title.
-    rows.sort(key=lambda row: row[4])
-    rows.sort(key=lambda row: row[3], reverse=True)
-    if sort == "relevance":
-        rows.sort(key=lambda row: row[2], reverse=True)
-    word_rows = [row for row in rows if row[5]]
-    by_words = {(row[0], row[1]) for row in word_rows}
-    found["meaning"] = [
-        [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
-    ]
-    if meaning and sort == "relevance":
-        ordered = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
-    else:
-        ordered = [(row[0], row[1]) for row in (rows if meaning else word_rows)]
-    found.update(facets=facets, total=facets["total"], rows=ordered[:CACHED_ROWS])
-    found["estimated"] = facets["estimated"]
     return found
 
 

@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from dealkennis.classification import VOCABULARIES
+from dealkennis.search import hybrid
 from dealkennis.search.facets import FACET_COLUMNS, TAG_FACET_SIZE, empty_facets
 from dealkennis.search.query import OPERATORS, QUOTE, AmongFirst, PrefixSearchQuery
 
@@ -39,6 +40,57 @@ PHRASE_BOUND = 1000
 SAMPLE = 300
 # Fewer matches in the sample make too rough an estimate: then the search counts exactly.
 MIN_MATCHES = 30
+
+
+def more_than(matched, count):
+    """Whether more than `count` items match: each kind's matches read up to one more than that."""
+    parts, params = [], []
+    for queryset in matched.values():
+        sql, part_params = queryset.order_by().values("pk")[: count + 1].query.sql_with_params()
+        parts.append(f"(SELECT 1 FROM ({sql}) AS part{len(parts)})")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) AS found", params)  # noqa: S608
+        return cursor.fetchone()[0] > count
+
+
+def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, limit):
+    """The engine's `_found` for a search with very many matches, counted from a sample, or None.
+
+    None when exact counts are cheap enough (or the sample holds too few matches);
+    else `found` completed, with the first `limit` rows in order.
+    """
+    # What exact counts would read: every item holding the words, whatever
+    # the filters; for a phrase, every item holding all its words.
+    within = phrase_candidates(terms)
+    holding = [base[kind].model.objects.filter(search_vector=within or tsquery) for kind in base]
+    pools = [qs if within is None else qs.filter(search_vector=within) for qs in base.values()]
+    expected = expected_rows([*holding, *pools])
+    if sum(expected[: len(base)]) <= (BOUND if within is None else PHRASE_BOUND):
+        return None
+    visible = dict(zip(base, expected[len(base) :], strict=True))
+    meaning = {kind: pks for kind, pks in meaning.items() if pks}
+    rows, facets = sampled(base, visible, tsquery, within, meaning, programmes)
+    if facets["estimated"] and sum(1 for row in rows if row[5]) < MIN_MATCHES:
+        # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
+        return None
+    # Stable sorts, the last key first: relevance, then newest, then title.
+    rows.sort(key=lambda row: row[4])
+    rows.sort(key=lambda row: row[3], reverse=True)
+    if sort == "relevance":
+        rows.sort(key=lambda row: row[2], reverse=True)
+    word_rows = [row for row in rows if row[5]]
+    by_words = {(row[0], row[1]) for row in word_rows}
+    found["meaning"] = [
+        [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
+    ]
+    if meaning and sort == "relevance":
+        ordered = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query)
+    else:
+        ordered = [(row[0], row[1]) for row in (rows if meaning else word_rows)]
+    found.update(facets=facets, total=facets["total"], rows=ordered[:limit])
+    found["estimated"] = facets["estimated"]
+    return found
 
 
 def expected_rows(querysets):
