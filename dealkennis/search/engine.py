@@ -43,7 +43,7 @@ FEW_RESULTS = 3
 CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones:
 # ranking reads each ranked item's search vector (about 30 microseconds each).
-RANK_LIMIT = 300
+RANK_LIMIT = 200
 # Private-use characters mark highlights inside the headline, so the text can be
 # escaped as a whole before they are turned into <mark> elements.
 MARK_START, MARK_END = "\ue000", "\ue001"

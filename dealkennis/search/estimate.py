@@ -37,7 +37,18 @@ BOUND = 10_000
 # each is read to check where its words stand.
 PHRASE_BOUND = 1000
 # The newest items per kind a big search reads and tests.
-SAMPLE = 300
+SAMPLE = 200
+SAMPLE_COLUMNS = (
+    "part",
+    "source",
+    "id",
+    "programme_id",
+    *VOCABULARIES,
+    "published_at",
+    "title",
+    "found",
+    "rank",
+)
 # Fewer matches in the sample make too rough an estimate: then the search counts exactly.
 MIN_MATCHES = 30
 
@@ -162,29 +173,33 @@ def sampled(base, visible, tsquery, within, meaning, programmes):
             sql, part_params = rows.query.sql_with_params()
             parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608
             params.extend([source, *part_params])
+    # The tags of the rows that count come in the same statement, each
+    # row's through the (type, item) index.
+    model = next(iter(base.values())).model
+    through = model._meta.get_field("tags").through
+    quote = connection.ops.quote_name
+    tagged_table, tag_table = (quote(table._meta.db_table) for table in (through, through.tag_model()))
+    type_ids = [ContentType.objects.get_for_model(queryset.model).pk for queryset in base.values()]
+    columns = ", ".join(quote(column) for column in SAMPLE_COLUMNS)
+    no_columns = ", ".join(["NULL"] * (len(SAMPLE_COLUMNS) - 3))
+    sql = (
+        f"WITH sample ({columns}) AS MATERIALIZED ({' UNION ALL '.join(parts)}) "  # noqa: S608 - ORM-built SQL
+        f"SELECT {columns}, NULL FROM sample UNION ALL "
+        f"SELECT part, source, sample.id, {no_columns}, tag.name FROM sample"
+        f" CROSS JOIN LATERAL (SELECT tag_id FROM {tagged_table} WHERE object_id = sample.id"
+        " AND content_type_id = (%s::int[])[sample.part + 1] OFFSET 0) AS item"
+        f" JOIN {tag_table} AS tag ON tag.id = item.tag_id WHERE sample.found OR sample.source = 'meaning'"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        found = cursor.fetchall()
-        tags = _tags(cursor, base, found)
+        cursor.execute(sql, [*params, type_ids])
+        rows = cursor.fetchall()
+    found, tags = [], {}
+    for row in rows:
+        if row[-1] is None:
+            found.append(row[:-1])
+        else:
+            tags.setdefault((row[0], row[2]), []).append(row[-1])
     return _estimate(kinds, found, tags, visible, programmes)
-
-
-def _tags(cursor, base, found):
-    """{(kind index, pk): [tag names]} of the found rows that count."""
-    wanted = {}
-    for index, source, pk, *_columns, matched, _rank in found:
-        if matched or source == "meaning":
-            wanted.setdefault(index, []).append(pk)
-    tags = {}
-    for index, pks in wanted.items():
-        model = list(base.values())[index].model
-        through = model._meta.get_field("tags").through
-        rows = through.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=pks
-        ).values_list("object_id", "tag__name")
-        for pk, name in rows:
-            tags.setdefault((index, pk), []).append(name)
-    return tags
 
 
 def _estimate(kinds, found, tags, visible, programmes):
