@@ -115,10 +115,11 @@ def test_a_search_by_meaning_runs_a_fixed_number_of_queries(
     client, demo_content, meaning, django_assert_num_queries
 ):
     search(client, "iets anders")  # content types and the synonym table, as a running server has them
-    # Version, programmes, settings (set and reset), facets per kind, order and
-    # the shown items per kind, as by words alone (9), and one statement for
-    # the nearest items of both kinds; the facets count what words and
-    # meaning found in the same pass.
+    # Version, programmes, settings (set and reset), the estimate that chooses
+    # exact counts (one EXPLAIN), the facets of both kinds, order and the
+    # shown items per kind, as by words alone (9), and one statement for the
+    # nearest items of both kinds; the facets count what words and meaning
+    # found in the same pass.
     with django_assert_num_queries(10):
         data = search(client, "geld")
     assert 0 < data["by_meaning"] < data["total"]
