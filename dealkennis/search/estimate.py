@@ -85,11 +85,12 @@ def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, lim
     if facets["estimated"] and sum(1 for row in rows if row[5]) < MIN_MATCHES:
         # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
         return None
-    # Stable sorts, the last key first: relevance, then newest, then title.
+    # Stable sorts, the last key first: by relevance (or date), then date (or
+    # relevance), then title.
     rows.sort(key=lambda row: row[4])
-    rows.sort(key=lambda row: row[3], reverse=True)
-    if sort == "relevance":
-        rows.sort(key=lambda row: row[2], reverse=True)
+    first, second = (2, 3) if sort == "relevance" else (3, 2)
+    rows.sort(key=lambda row: row[second], reverse=True)
+    rows.sort(key=lambda row: row[first], reverse=True)
     word_rows = [row for row in rows if row[5]]
     by_words = {(row[0], row[1]) for row in word_rows}
     found["meaning"] = [
