@@ -98,3 +98,15 @@ def test_the_statistics_give_one_expectation_per_queryset():
     expected = estimate.expected_rows([Card.objects.all(), Lesson.objects.filter(status="published")])
     assert len(expected) == 2
     assert all(isinstance(rows, int) and rows >= 0 for rows in expected)
+
+
+def test_an_estimated_search_sorted_by_date_shows_the_newest_matches_first(
+    client, make_lesson, small_bounds, hundred_visible, settings
+):
+    settings.PAGE_SIZE = 3
+    make_lesson(title="Heisessie heisessie heisessie")
+    for number in range(5):
+        make_lesson(title=f"Heisessie {number}", body="Verder niets.")
+    outcome, _page = search_page(client, "heisessie", sort="date")
+    assert outcome.estimated
+    assert [hit.item.title for hit in outcome.hits] == ["Heisessie 4", "Heisessie 3", "Heisessie 2"]
