@@ -9,7 +9,9 @@ from django.db import connection
 
 from cards.models import Card
 from dealkennis.models import Programme
+from dealkennis.search import estimate
 from dealkennis.search.meaning import semantic_available
+from lessons.models import Lesson
 from tests.conftest import _item_values
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,26 @@ def test_the_words_share_of_a_joined_result_is_counted_as_a_test_of_every_match_
         few = count_facets(joined, programmes, words=words, meaning=meaning)
         assert few == every, query
         assert 0 < every["words"] < every["total"], query
+
+
+def test_an_estimated_search_counts_the_items_found_by_meaning_exactly_on_top(
+    client, demo_content, meaning, monkeypatch
+):
+    exact = search(client, "geld")
+    monkeypatch.setattr(estimate, "BOUND", 0)
+    monkeypatch.setattr(estimate, "SAMPLE", 3)
+    monkeypatch.setattr(estimate, "MIN_MATCHES", 1)
+    monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
+    data = search(client, "geld")
+    assert data["estimated"] is True
+    # The same items join by meaning; each counts once, beside the estimate for the words.
+    assert data["by_meaning"] == exact["by_meaning"] > 0
+    assert data["total"] >= data["by_meaning"]
+    by_meaning = [result for result in data["results"] if result["found_by"] == "meaning"]
+    assert by_meaning
+    public = {
+        item.title
+        for model in (Card, Lesson)
+        for item in model.objects.filter(status="published", visibility="public")
+    }
+    assert {result["title"] for result in data["results"]} <= public

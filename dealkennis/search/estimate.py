@@ -159,12 +159,14 @@ def sampled(base, visible, tsquery, within, meaning, programmes):
         newest = newest.values("pk")[:SAMPLE]
         joined = list(meaning.get(kind, ()))
         # = ANY(ARRAY(...)): pk IN (newest) would join the newest to every row.
-        for source, chosen in (("sample", AmongFirst("pk", newest)), ("meaning", Q(pk__in=joined))):
-            if source == "meaning" and not joined:
-                continue
+        # The items found by meaning were chosen among what the reader may
+        # see; they are read through the reader's queryset all the same.
+        chosen = [("sample", model.objects.filter(AmongFirst("pk", newest)))]
+        if joined:
+            chosen.append(("meaning", queryset.filter(pk__in=joined)))
+        for source, items in chosen:
             rows = (
-                model.objects.filter(chosen)
-                .order_by()
+                items.order_by()
                 .annotate(
                     found=ExpressionWrapper(Q(search_vector=tsquery), BooleanField()),
                     rank=SearchRank(F("search_vector"), tsquery),
