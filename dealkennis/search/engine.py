@@ -225,7 +225,8 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     word_rows = list(_ordered_rows(matched, rank_query, held_words, sort, word_total, limit)[:limit])
     rows = [tuple(row[:2]) for row in word_rows]
     if meaning:
-        by_words = _found_by_words(matched, meaning, word_rows, word_total)
+        # The facets tested the items found by meaning against the words.
+        by_words = {(kind, pk) for kind, pk in facets["meaning_words"]}
         found["meaning"] = [
             [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
         ]
@@ -262,21 +263,6 @@ def _joined(matched, base, meaning):
     return {
         kind: queryset | base[kind].filter(pk__in=list(meaning[kind])) for kind, queryset in matched.items()
     }
-
-
-def _found_by_words(matched, meaning, word_rows, word_total):
-    """Which of the items found by meaning the words found too: {(kind, pk)}."""
-    shown = {(row[0], row[1]) for row in word_rows}
-    if len(word_rows) >= word_total:
-        return shown
-    # Some word matches are beyond the rows in hand: ask for the rest.
-    for kind, pks in meaning.items():
-        wanted = [pk for pk in pks if (kind, pk) not in shown]
-        if wanted:
-            shown.update(
-                (kind, pk) for pk in matched[kind].filter(pk__in=wanted).values_list("pk", flat=True)
-            )
-    return shown
 
 
 def _matching(base, tsquery):

@@ -35,11 +35,12 @@ def count_facets(matched, programmes, words=None, meaning=None):
     With `words` (a tsquery), "words" counts how many of the matches it
     matches too, in the same pass: the share of a joined result found by words.
     With `meaning` ({kind: pks} that joined by meaning), every other match is
-    known to be found by words, so only those few are tested against `words`.
+    known to be found by words, so only those few are tested against `words`;
+    "meaning_words" lists those the words found too, as [kind, pk].
     """
     facets = empty_facets(programmes)
     slugs = {programme.pk: programme.slug for programme in programmes}
-    kinds, ctes, selects, params, type_ids = list(matched), [], [], [], []
+    kinds, ctes, selects, params, select_params = list(matched), [], [], [], []
     columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words")]
     # One grouping over all facet columns at once (a few hundred groups at
     # most); each facet's counts are its sums, added up below.
@@ -69,14 +70,25 @@ def count_facets(matched, programmes, words=None, meaning=None):
             " OFFSET 0) AS item GROUP BY item.tag_id"
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
-        type_ids.append(ContentType.objects.get_for_model(model).pk)
+        select_params.append(ContentType.objects.get_for_model(model).pk)
+        if words is not None and meaning is not None and meaning.get(kinds[index]):
+            # A row without a programme: an item found by meaning that the words found too.
+            selects.append(
+                f"SELECT {index}, {', '.join(['NULL'] * len(FACET_COLUMNS))}, TRUE, NULL, id"  # noqa: S608
+                f" FROM matched{index} WHERE by_words AND id = ANY(%s)"
+            )
+            select_params.append(list(meaning[kinds[index]]))
     sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"  # noqa: S608 - ORM-built SQL and constants
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *type_ids])
+        cursor.execute(sql, [*params, *select_params])
         rows = cursor.fetchall()
     tags = Counter()
     facets["type"] = dict.fromkeys(kinds, 0)
+    facets["meaning_words"] = []
     for index, *values, tag, count in rows:
+        if tag is None and values[0] is None:
+            facets["meaning_words"].append([kinds[index], count])
+            continue
         if tag is not None:
             tags[tag] += count
             continue
