@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from cards.models import Card
+from dealkennis.caching import clear_caches
 from dealkennis.models import Programme
 from dealkennis.search import estimate
 from dealkennis.search.meaning import semantic_available
@@ -160,19 +161,27 @@ def test_the_words_share_of_a_joined_result_is_counted_as_a_test_of_every_match_
         joined = _joined(_matching(base, words), base, meaning)
         every = count_facets(joined, programmes, words=words)
         few = count_facets(joined, programmes, words=words, meaning=meaning)
+        # Besides the counts, the few tested say which of them the words found.
+        found_by_words = few.pop("meaning_words")
+        assert every.pop("meaning_words") == []
         assert few == every, query
+        for kind, pks in meaning.items():
+            holding = set(_matching(base, words)[kind].filter(pk__in=list(pks)).values_list("pk", flat=True))
+            assert {pk for found_kind, pk in found_by_words if found_kind == kind} == holding, query
         assert 0 < every["words"] < every["total"], query
 
 
 def test_an_estimated_search_counts_the_items_found_by_meaning_exactly_on_top(
     client, demo_content, meaning, monkeypatch
 ):
-    exact = search(client, "geld")
+    exact = search(client, "samenwerking")
     monkeypatch.setattr(estimate, "BOUND", 0)
-    monkeypatch.setattr(estimate, "SAMPLE", 3)
-    monkeypatch.setattr(estimate, "MIN_MATCHES", 1)
+    # The newest 5 public items of each kind.
+    monkeypatch.setattr(estimate, "SAMPLE", 5)
+    monkeypatch.setattr(estimate, "MIN_MATCHES", 0)  # estimated, whatever the sample holds
     monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
-    data = search(client, "geld")
+    clear_caches()
+    data = search(client, "samenwerking")
     assert data["estimated"] is True
     # The same items join by meaning; each counts once, beside the estimate for the words.
     assert data["by_meaning"] == exact["by_meaning"] > 0

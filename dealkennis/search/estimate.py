@@ -81,8 +81,8 @@ def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, lim
         return None
     visible = dict(zip(base, expected[len(base) :], strict=True))
     meaning = {kind: pks for kind, pks in meaning.items() if pks}
-    rows, facets = sampled(base, visible, tsquery, within, meaning, programmes)
-    if facets["estimated"] and sum(1 for row in rows if row[5]) < MIN_MATCHES:
+    rows, facets, matches = sampled(base, visible, tsquery, within, meaning, programmes)
+    if facets["estimated"] and matches < MIN_MATCHES:
         # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
         return None
     # Stable sorts, the last key first: by relevance (or date), then date (or
@@ -136,7 +136,7 @@ def phrase_candidates(terms):
 
 
 def sampled(base, visible, tsquery, within, meaning, programmes):
-    """The rows that count and the estimated facets: (rows, facets).
+    """The rows that count, the estimated facets and how many of the sample matched.
 
     `base`: {kind: the reader's visible, filtered queryset}; `within`: a
     query for the candidates (`phrase_candidates`) or None; `visible`: the
@@ -209,9 +209,12 @@ def _estimate(kinds, found, tags, visible, programmes):
     slugs = {programme.pk: programme.slug for programme in programmes}
     facets = empty_facets(programmes)
     facets["estimated"] = False
+    sampled_matches = 0
     sample_size = {index: 0 for index in range(len(kinds))}
     for index, source, *_rest in found:
         sample_size[index] += source == "sample"
+    # A kind with more items than the sample: each of its matches stands for several.
+    facets["estimated"] = any(size >= SAMPLE for size in sample_size.values())
     rows, tag_counts, seen = [], {}, set()
     for index, source, pk, programme_id, *values in found:
         vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
@@ -219,10 +222,9 @@ def _estimate(kinds, found, tags, visible, programmes):
         if (index, pk) in seen or (source == "sample" and not matched):
             continue
         seen.add((index, pk))
+        sampled_matches += source == "sample"
         if source == "sample" and sample_size[index] >= SAMPLE:
-            # The kind has more items than the sample: each match stands for several.
             weight = max(visible[kind], SAMPLE) / SAMPLE
-            facets["estimated"] = True
         else:
             weight = 1
         facets["type"][kind] = facets["type"].get(kind, 0) + weight
@@ -235,7 +237,7 @@ def _estimate(kinds, found, tags, visible, programmes):
             tag_counts[name] = tag_counts.get(name, 0) + weight
         rows.append((kind, pk, rank, date, title, matched))
     facets["tags"] = sorted(tag_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
-    return rows, _rounded(facets) if facets["estimated"] else facets
+    return rows, _rounded(facets) if facets["estimated"] else facets, sampled_matches
 
 
 def _round(count):
