@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 
 from cards.models import Card
+from dealkennis.caching import clear_caches
 from dealkennis.models import Programme
-from dealkennis.search import hybrid
+from dealkennis.search import estimate, hybrid
 from dealkennis.search.meaning import semantic_available
+from lessons.models import Lesson
 from tests.conftest import _item_values
 
 pytestmark = pytest.mark.django_db
@@ -116,10 +118,11 @@ def test_a_search_by_meaning_runs_a_fixed_number_of_queries(
     client, demo_content, meaning, django_assert_num_queries
 ):
     search(client, "iets anders")  # content types and the synonym table, as a running server has them
-    # Version, programmes, settings (set and reset), facets per kind, order and
-    # the shown items per kind, as by words alone (9), and one statement for
-    # the nearest items of both kinds; the facets count what words and
-    # meaning found in the same pass.
+    # Version, programmes, settings (set and reset), the estimate that chooses
+    # exact counts (one EXPLAIN), the facets of both kinds, order and the
+    # shown items per kind, as by words alone (9), and one statement for the
+    # nearest items of both kinds; the facets count what words and meaning
+    # found in the same pass.
     with django_assert_num_queries(10):
         data = search(client, "geld")
     assert 0 < data["by_meaning"] < data["total"]
@@ -158,7 +161,13 @@ def test_the_words_share_of_a_joined_result_is_counted_as_a_test_of_every_match_
         joined = _joined(_matching(base, words), base, meaning)
         every = count_facets(joined, programmes, words=words)
         few = count_facets(joined, programmes, words=words, meaning=meaning)
+        # Besides the counts, the few tested say which of them the words found.
+        found_by_words = few.pop("meaning_words")
+        assert every.pop("meaning_words") == []
         assert few == every, query
+        for kind, pks in meaning.items():
+            holding = set(_matching(base, words)[kind].filter(pk__in=list(pks)).values_list("pk", flat=True))
+            assert {pk for found_kind, pk in found_by_words if found_kind == kind} == holding, query
         assert 0 < every["words"] < every["total"], query
 
 
@@ -202,3 +211,28 @@ def test_similarities_equal_to_three_decimals_are_a_tie_won_by_the_typed_words()
     meaning = {"card": {1: 0.8370, 2: 0.8369, 3: 0.8450}}
     assert hybrid.fuse([], meaning, "monitoring", {("card", 2): 1}) == [("card", 3), ("card", 2), ("card", 1)]
     assert hybrid.fuse([], meaning, "monitoring") == [("card", 3), ("card", 1), ("card", 2)]
+
+
+def test_an_estimated_search_counts_the_items_found_by_meaning_exactly_on_top(
+    client, demo_content, meaning, monkeypatch
+):
+    exact = search(client, "samenwerking")
+    monkeypatch.setattr(estimate, "BOUND", 0)
+    # The newest 5 public items of each kind.
+    monkeypatch.setattr(estimate, "SAMPLE", 5)
+    monkeypatch.setattr(estimate, "MIN_MATCHES", 0)  # estimated, whatever the sample holds
+    monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
+    clear_caches()
+    data = search(client, "samenwerking")
+    assert data["estimated"] is True
+    # The same items join by meaning; each counts once, beside the estimate for the words.
+    assert data["by_meaning"] == exact["by_meaning"] > 0
+    assert data["total"] >= data["by_meaning"]
+    by_meaning = [result for result in data["results"] if result["found_by"] == "meaning"]
+    assert by_meaning
+    public = {
+        item.title
+        for model in (Card, Lesson)
+        for item in model.objects.filter(status="published", visibility="public")
+    }
+    assert {result["title"] for result in data["results"]} <= public

@@ -190,6 +190,13 @@ def schemas():
                 },
                 "sort": {"type": "string", "enum": ["relevance", "date"]},
                 "total": INTEGER,
+                "estimated": {
+                    **BOOLEAN,
+                    "description": _(
+                        "Of het totaal en de aantallen per facet geschat zijn uit de nieuwste items "
+                        "(bij heel veel resultaten); anders zijn ze exact."
+                    ),
+                },
                 "by_meaning": {
                     **INTEGER,
                     "description": _(

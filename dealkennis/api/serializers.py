@@ -148,6 +148,7 @@ def search_data(outcome, request, programmes):
         "filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
         "sort": outcome.sort,
         "total": outcome.total,
+        "estimated": outcome.estimated,
         "by_meaning": outcome.by_meaning,
         "fuzzy": outcome.fuzzy,
         "widened": outcome.widened,

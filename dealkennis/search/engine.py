@@ -24,11 +24,12 @@ from dealkennis.caching import ContentVersion, audience
 from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import hybrid, suggestions
+from dealkennis.search import estimate, hybrid, suggestions
 from dealkennis.search.facets import count_facets, facet_groups  # noqa: F401 - facet_groups is part of the engine's API
 from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.query import (
     OPERATORS,
+    AmongFirst,
     PrefixSearchQuery,
     local_settings,
     query_words,
@@ -40,8 +41,9 @@ from dealkennis.search.text import SEARCH_CONFIG
 FEW_RESULTS = 3
 # Rows of the ordered result kept in the cache: the first ten pages.
 CACHED_ROWS = 200
-# Above this many matches, relevance ranking is limited to the newest ones.
-RANK_LIMIT = 1000
+# Above this many matches, relevance ranking is limited to the newest ones:
+# ranking reads each ranked item's search vector (about 30 microseconds each).
+RANK_LIMIT = 200
 # Private-use characters mark highlights inside the headline, so the text can be
 # escaped as a whole before they are turned into <mark> elements.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -76,6 +78,8 @@ class SearchOutcome:
     notices: list[str] = field(default_factory=list)
     # How many of `total` were found by meaning alone ("beste treffers").
     by_meaning: int = 0
+    # `total` and the facet counts are estimated from a sample (`estimate`).
+    estimated: bool = False
 
     @property
     def is_browse(self):
@@ -101,6 +105,7 @@ def search(user, request: SearchRequest, programmes, version=None) -> SearchOutc
     outcome.facets, outcome.total = found["facets"], found["total"]
     outcome.suggestion, outcome.fuzzy, outcome.widened = found["suggestion"], found["fuzzy"], found["widened"]
     outcome.by_meaning = len(found["meaning"])
+    outcome.estimated = found.get("estimated", False)
     outcome.notices.extend(found["notices"])
 
     paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
@@ -148,6 +153,12 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     matched = base if tsquery is None else _matching(base, tsquery)
     filtered = bool(filters.active or kind)
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
+    if tsquery is not None and row_limit is None:
+        estimated = estimate.estimated(
+            found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS, held=held
+        )
+        if estimated is not None:
+            return estimated
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
@@ -174,17 +185,33 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
         if corrected:
             corrected_query = PrefixSearchQuery(corrected)
             corrected_matched = _matching(base, corrected_query)
-            corrected_facets = count_facets(corrected_matched, programmes)
             # Offered only when it leads to more of what this reader may see.
-            if corrected_facets["total"] > word_total:
+            if estimate.more_than(corrected_matched, word_total):
                 found["suggestion"] = corrected
                 if not word_total:
-                    matched, facets, found["fuzzy"] = corrected_matched, corrected_facets, True
-                    rank_query, held_words, found["highlight"] = corrected_query, None, corrected
-                    found["widened"], word_total = False, corrected_facets["total"]
+                    found["fuzzy"], found["highlight"], found["widened"] = True, corrected, False
+                    if row_limit is None:
+                        args = (
+                            base,
+                            corrected_query,
+                            corrected,
+                            meaning,
+                            programmes,
+                            query,
+                            sort,
+                            CACHED_ROWS,
+                        )
+                        estimated = estimate.estimated(found, *args)
+                        if estimated is not None:
+                            return estimated
+                    matched, rank_query, held_words = corrected_matched, corrected_query, None
                     if meaning:
                         joined = _joined(matched, base, meaning)
                         facets = count_facets(joined, programmes, words=corrected_query, meaning=meaning)
+                        word_total = facets["words"]
+                    else:
+                        facets = count_facets(matched, programmes)
+                        word_total = facets["total"]
 
     if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
         # Lazy: what _find returns is cached for every language.
@@ -198,7 +225,8 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     word_rows = list(_ordered_rows(matched, rank_query, held_words, sort, word_total, limit)[:limit])
     rows = [tuple(row[:2]) for row in word_rows]
     if meaning:
-        by_words = _found_by_words(matched, meaning, word_rows, word_total)
+        # The facets tested the items found by meaning against the words.
+        by_words = {(kind, pk) for kind, pk in facets["meaning_words"]}
         found["meaning"] = [
             [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
         ]
@@ -237,21 +265,6 @@ def _joined(matched, base, meaning):
     }
 
 
-def _found_by_words(matched, meaning, word_rows, word_total):
-    """Which of the items found by meaning the words found too: {(kind, pk)}."""
-    shown = {(row[0], row[1]) for row in word_rows}
-    if len(word_rows) >= word_total:
-        return shown
-    # Some word matches are beyond the rows in hand: ask for the rest.
-    for kind, pks in meaning.items():
-        wanted = [pk for pk in pks if (kind, pk) not in shown]
-        if wanted:
-            shown.update(
-                (kind, pk) for pk in matched[kind].filter(pk__in=wanted).values_list("pk", flat=True)
-            )
-    return shown
-
-
 def _matching(base, tsquery):
     return {name: queryset.filter(search_vector=tsquery) for name, queryset in base.items()}
 
@@ -268,7 +281,11 @@ def _search_settings(query, by_meaning):
     """
     if not query:
         return nullcontext()
-    return local_settings({"enable_seqscan": "off", **(hybrid.settings() if by_meaning else {})})
+    # Neither JIT compiling nor parallel workers pay off for statements of a
+    # few milliseconds on a busy web server (and before PostgreSQL 17, a
+    # disabled sequential scan's huge cost estimate triggers JIT).
+    unhurried = {"jit": "off", "max_parallel_workers_per_gather": 0}
+    return local_settings({"enable_seqscan": "off", **unhurried, **(hybrid.settings() if by_meaning else {})})
 
 
 def _ordered_rows(matched, rank_query, held_words, sort, total, limit):
@@ -299,7 +316,7 @@ def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
         # GIN index and sorts those instead.
         newest = queryset.order_by(F("published_at").desc(nulls_last=True)).values("pk")[:RANK_LIMIT]
         if limit <= RANK_LIMIT:
-            queryset = queryset.model.objects.filter(pk__in=newest)
+            queryset = queryset.model.objects.filter(AmongFirst("pk", newest))
     if rank_query is None:
         rank = Value(0.0, output_field=FloatField())
     else:
@@ -317,7 +334,7 @@ def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
         ]
         rank = sum(held, rank)
     if bounded and limit > RANK_LIMIT:
-        rank = Case(When(pk__in=newest, then=rank), default=Value(-1.0), output_field=FloatField())
+        rank = Case(When(AmongFirst("pk", newest), then=rank), default=Value(-1.0), output_field=FloatField())
     return (
         queryset.order_by()
         .annotate(

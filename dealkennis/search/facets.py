@@ -21,60 +21,84 @@ TAG_FACET_SIZE = 15
 FACET_COLUMNS = ("programme_id", *VOCABULARIES)
 
 
+def empty_facets(programmes):
+    """The facet counts of an empty result: every programme and classification value at 0."""
+    facets = {"type": {}, "total": 0, "words": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
+    for name, vocabulary in VOCABULARIES.items():
+        facets[name] = dict.fromkeys(vocabulary.values, 0)
+    return facets
+
+
 def count_facets(matched, programmes, words=None, meaning=None):
-    """Counts per facet value over what matches: one query, one pass over the matches, per model.
+    """Counts per facet value over what matches: one statement, one pass over each model's matches.
 
     With `words` (a tsquery), "words" counts how many of the matches it
     matches too, in the same pass: the share of a joined result found by words.
     With `meaning` ({kind: pks} that joined by meaning), every other match is
-    known to be found by words, so only those few are tested against `words`.
+    known to be found by words, so only those few are tested against `words`;
+    "meaning_words" lists those the words found too, as [kind, pk].
     """
-    facets = {"type": {}, "total": 0, "words": 0, "tags": [], "programme": {p.slug: 0 for p in programmes}}
-    for name, vocabulary in VOCABULARIES.items():
-        facets[name] = dict.fromkeys(vocabulary.values, 0)
+    facets = empty_facets(programmes)
     slugs = {programme.pk: programme.slug for programme in programmes}
-    tags = Counter()
-    for kind, queryset in matched.items():
+    kinds, ctes, selects, params, select_params = list(matched), [], [], [], []
+    columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words")]
+    # One grouping over all facet columns at once (a few hundred groups at
+    # most); each facet's counts are its sums, added up below.
+    grouped = ", ".join(columns[1:])
+    for index, queryset in enumerate(matched.values()):
         by_words = Value(True) if words is None else ExpressionWrapper(Q(search_vector=words), BooleanField())
         if words is not None and meaning is not None:
             # Testing every match would read (detoast) every match's search
             # vector: five times the statement's time for a common word at 100k.
+            kind = kinds[index]
             by_words = Case(When(pk__in=list(meaning.get(kind, ())), then=by_words), default=Value(True))
         rows = queryset.order_by().annotate(by_words=by_words).values("pk", *FACET_COLUMNS, "by_words")
-        inner, params = rows.query.sql_with_params()
-        columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words")]
+        inner, inner_params = rows.query.sql_with_params()
         model = queryset.model
         through = model._meta.get_field("tags").through
         tagged_table, tag_table = (
             connection.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model())
         )
-        # One grouping over all facet columns at once (a few hundred groups at
-        # most); each facet's counts are its sums, added up below.
-        grouped = ", ".join(columns[1:])
-        sql = (
-            f"WITH matched ({', '.join(columns)}) AS MATERIALIZED ({inner}) "  # noqa: S608 - constants
-            f"SELECT {grouped}, NULL, count(*) FROM matched GROUP BY {grouped} UNION ALL "
-            f"SELECT {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
-            "SELECT item.tag_id, count(*) AS n FROM matched"
-            f" JOIN {tagged_table} AS item ON item.object_id = matched.id AND item.content_type_id = %s"
-            " GROUP BY item.tag_id"
+        ctes.append(f"matched{index} ({', '.join(columns)}) AS MATERIALIZED ({inner})")
+        params.extend(inner_params)
+        selects.append(
+            f"SELECT {index}, {grouped}, NULL, count(*) FROM matched{index} GROUP BY {grouped} UNION ALL "  # noqa: S608
+            f"SELECT {index}, {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
+            f"SELECT item.tag_id, count(*) AS n FROM matched{index} AS matched CROSS JOIN LATERAL ("
+            f"SELECT tag_id FROM {tagged_table} WHERE object_id = matched.id AND content_type_id = %s"
+            # OFFSET 0: each match's tags through the index, never a walk of all items' tags.
+            " OFFSET 0) AS item GROUP BY item.tag_id"
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, ContentType.objects.get_for_model(model).pk])
-            rows = cursor.fetchall()
-        facets["type"][kind] = 0
-        for *values, tag, count in rows:
-            if tag is not None:
-                tags[tag] += count
-                continue
-            facets["type"][kind] += count
-            facets["total"] += count
-            programme_id, *vocabulary_values, found_by_words = values
-            facets["words"] += count if found_by_words else 0
-            facets["programme"][slugs[programme_id]] += count
-            for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
-                facets[name][value] += count
+        select_params.append(ContentType.objects.get_for_model(model).pk)
+        if words is not None and meaning is not None and meaning.get(kinds[index]):
+            # A row without a programme: an item found by meaning that the words found too.
+            selects.append(
+                f"SELECT {index}, {', '.join(['NULL'] * len(FACET_COLUMNS))}, TRUE, NULL, id"  # noqa: S608
+                f" FROM matched{index} WHERE by_words AND id = ANY(%s)"
+            )
+            select_params.append(list(meaning[kinds[index]]))
+    sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"  # noqa: S608 - ORM-built SQL and constants
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *select_params])
+        rows = cursor.fetchall()
+    tags = Counter()
+    facets["type"] = dict.fromkeys(kinds, 0)
+    facets["meaning_words"] = []
+    for index, *values, tag, count in rows:
+        if tag is None and values[0] is None:
+            facets["meaning_words"].append([kinds[index], count])
+            continue
+        if tag is not None:
+            tags[tag] += count
+            continue
+        facets["type"][kinds[index]] += count
+        facets["total"] += count
+        programme_id, *vocabulary_values, found_by_words = values
+        facets["words"] += count if found_by_words else 0
+        facets["programme"][slugs[programme_id]] += count
+        for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
+            facets[name][value] += count
     facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
     return facets
 

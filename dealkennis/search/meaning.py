@@ -125,9 +125,9 @@ def by_meaning(queryset, query_vector):
     )
 
 
-def index_settings(limit):
+def index_settings(limit, ef_search=EF_SEARCH):
     """The PostgreSQL settings an HNSW search for `limit` items runs with ({name: value})."""
-    settings = {"hnsw.ef_search": max(EF_SEARCH, min(limit, 1000))}
+    settings = {"hnsw.ef_search": max(ef_search, min(limit, 1000))}
     if _iterative(vector_extension()[2]):
         # pgvector >= 0.8: the scan keeps walking the graph while a restrictive
         # filter drops candidates, in relaxed order (sorted again below).

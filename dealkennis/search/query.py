@@ -11,6 +11,7 @@ from contextlib import contextmanager, suppress
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, F, Func, Subquery
 from django.utils.translation import gettext as _
 
 from dealkennis.search.synonyms import synonym_table, term_words
@@ -273,3 +274,22 @@ def query_words(text: str) -> list[str]:
     """The plain words of a query, folded, without websearch operators."""
     words = re.findall(r"[^\W\d_]{3,}", fold(text))
     return [word for word in words if word != "or"]
+
+
+class AmongFirst(Func):
+    """`pk = ANY(ARRAY(subquery))`: the rows of a short list, each found through the primary key.
+
+    `pk IN (subquery)` lets the planner join the list to the whole table (with
+    sequential scans off: a hash semi join over every row of the primary key).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, field, subquery):
+        super().__init__(F(field), Subquery(subquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        field, subquery = self.get_source_expressions()
+        lhs, lhs_params = compiler.compile(field)
+        rhs, rhs_params = compiler.compile(subquery)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)

@@ -1,0 +1,256 @@
+"""Searches with very many matches: counted from a sample of the newest items (as `track_total_hits`).
+
+A word such as "deal" is in most of 100,000 items. Counting its matches
+exactly reads every one of them (the GIN index yields them all, and each row
+is read to test whether this reader may see it), and ranking reads each
+ranked item's search vector: hundreds of milliseconds. So when PostgreSQL's
+statistics expect more than `BOUND` items to hold the words (before the
+reader's visibility and filters: those are what exact counting would read),
+the search reads only the newest
+`SAMPLE` items per kind that the reader may see with the chosen filters (the
+date index gives them in order), tests the query on each and ranks the ones
+that match. The total and every facet count are what that sample shows,
+scaled to all items the reader may see, and marked as estimates; when a kind
+has no more than `SAMPLE` such items, its counts are exact. When the sample
+holds fewer than `MIN_MATCHES` matches, the estimate would be too rough and
+the search counts exactly after all.
+
+What the sample reads is only what the reader may see: the estimate says
+nothing about items hidden from them (the statistics only choose the path).
+"""
+
+import json
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from dealkennis.classification import VOCABULARIES
+from dealkennis.search import hybrid
+from dealkennis.search.facets import FACET_COLUMNS, TAG_FACET_SIZE, empty_facets
+from dealkennis.search.query import OPERATORS, QUOTE, AmongFirst, PrefixSearchQuery
+
+# Above this many items holding the words the counts are estimated.
+BOUND = 10_000
+# Above this many items holding a phrase's words the counts are estimated:
+# each is read to check where its words stand.
+PHRASE_BOUND = 1000
+# The newest items per kind a big search reads and tests.
+SAMPLE = 200
+SAMPLE_COLUMNS = (
+    "part",
+    "source",
+    "id",
+    "programme_id",
+    *VOCABULARIES,
+    "published_at",
+    "title",
+    "found",
+    "rank",
+)
+# Fewer matches in the sample make too rough an estimate: then the search counts exactly.
+MIN_MATCHES = 30
+
+
+def more_than(matched, count):
+    """Whether more than `count` items match: each kind's matches read up to one more than that."""
+    parts, params = [], []
+    for queryset in matched.values():
+        sql, part_params = queryset.order_by().values("pk")[: count + 1].query.sql_with_params()
+        parts.append(f"(SELECT 1 FROM ({sql}) AS part{len(parts)})")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({' UNION ALL '.join(parts)}) AS found", params)  # noqa: S608
+        return cursor.fetchone()[0] > count
+
+
+def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, limit, held=None):
+    """The engine's `_found` for a search with very many matches, counted from a sample, or None.
+
+    None when exact counts are cheap enough (or the sample holds too few matches);
+    else `found` completed, with the first `limit` rows in order.
+    """
+    # What exact counts would read: every item holding the words, whatever
+    # the filters; for a phrase, every item holding all its words.
+    within = phrase_candidates(terms)
+    holding = [base[kind].model.objects.filter(search_vector=within or tsquery) for kind in base]
+    pools = [qs if within is None else qs.filter(search_vector=within) for qs in base.values()]
+    expected = expected_rows([*holding, *pools])
+    if sum(expected[: len(base)]) <= (BOUND if within is None else PHRASE_BOUND):
+        return None
+    visible = dict(zip(base, expected[len(base) :], strict=True))
+    meaning = {kind: pks for kind, pks in meaning.items() if pks}
+    rows, facets, matches = sampled(base, visible, tsquery, within, meaning, programmes)
+    if facets["estimated"] and matches < MIN_MATCHES:
+        # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
+        return None
+    # Stable sorts, the last key first: by relevance (or date), then date (or
+    # relevance), then title.
+    rows.sort(key=lambda row: row[4])
+    first, second = (2, 3) if sort == "relevance" else (3, 2)
+    rows.sort(key=lambda row: row[second], reverse=True)
+    rows.sort(key=lambda row: row[first], reverse=True)
+    word_rows = [row for row in rows if row[5]]
+    by_words = {(row[0], row[1]) for row in word_rows}
+    found["meaning"] = [
+        [kind, pk] for kind, pks in meaning.items() for pk in pks if (kind, pk) not in by_words
+    ]
+    if meaning and sort == "relevance":
+        ordered = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query, held)
+    else:
+        ordered = [(row[0], row[1]) for row in (rows if meaning else word_rows)]
+    found.update(facets=facets, total=facets["total"], rows=ordered[:limit])
+    found["estimated"] = facets["estimated"]
+    return found
+
+
+def expected_rows(querysets):
+    """PostgreSQL's estimate of how many rows each queryset returns: one EXPLAIN, nothing read."""
+    parts, params = [], []
+    for queryset in querysets:
+        sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"(SELECT 1 FROM ({sql}) AS part{len(parts)})")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(parts), params)
+        plan = cursor.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    if len(parts) == 1:
+        return [plan["Plan Rows"]]
+    while plan["Node Type"] != "Append":
+        plan = plan["Plans"][0]
+    return [child["Plan Rows"] for child in plan["Plans"]]
+
+
+def phrase_candidates(terms):
+    """For a query of words and quoted phrases only: a query for all its words, in any order; else None.
+
+    The GIN index cannot tell where a word stands, so every item holding a
+    phrase's words is read to check; the items holding all the words (which
+    the index finds without reading any) are where its matches are.
+    """
+    if QUOTE not in terms or OPERATORS.search(f" {terms.replace(QUOTE, ' ')} "):
+        return None
+    return PrefixSearchQuery(terms.replace(QUOTE, " "))
+
+
+def sampled(base, visible, tsquery, within, meaning, programmes):
+    """The rows that count, the estimated facets and how many of the sample matched.
+
+    `base`: {kind: the reader's visible, filtered queryset}; `within`: a
+    query for the candidates (`phrase_candidates`) or None; `visible`: the
+    expected number of candidates of each (`expected_rows`); `meaning`: {kind: {pk:
+    similarity}} of the items that joined by meaning, counted exactly. Rows
+    are (kind, pk, rank, date, title, found by words): the sample's matches and
+    the items that joined by meaning.
+    """
+    parts, params, kinds = [], [], list(base)
+    for index, (kind, queryset) in enumerate(base.items()):
+        model = queryset.model
+        if within is None:
+            # Through the date index: no item's search vector is read.
+            newest = queryset.order_by("-published_at")
+        else:
+            # NULLS LAST (no published item lacks a date) keeps the planner
+            # from walking the date index and reading each item's search
+            # vector to test it; the GIN index finds the candidates instead.
+            newest = queryset.filter(search_vector=within).order_by(F("published_at").desc(nulls_last=True))
+        newest = newest.values("pk")[:SAMPLE]
+        joined = list(meaning.get(kind, ()))
+        # = ANY(ARRAY(...)): pk IN (newest) would join the newest to every row.
+        # The items found by meaning were chosen among what the reader may
+        # see; they are read through the reader's queryset all the same.
+        chosen = [("sample", model.objects.filter(AmongFirst("pk", newest)))]
+        if joined:
+            chosen.append(("meaning", queryset.filter(pk__in=joined)))
+        for source, items in chosen:
+            rows = (
+                items.order_by()
+                .annotate(
+                    found=ExpressionWrapper(Q(search_vector=tsquery), BooleanField()),
+                    rank=SearchRank(F("search_vector"), tsquery),
+                )
+                .values_list("pk", *FACET_COLUMNS, "published_at", "title", "found", "rank")
+            )
+            sql, part_params = rows.query.sql_with_params()
+            parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608
+            params.extend([source, *part_params])
+    # The tags of the rows that count come in the same statement, each
+    # row's through the (type, item) index.
+    model = next(iter(base.values())).model
+    through = model._meta.get_field("tags").through
+    quote = connection.ops.quote_name
+    tagged_table, tag_table = (quote(table._meta.db_table) for table in (through, through.tag_model()))
+    type_ids = [ContentType.objects.get_for_model(queryset.model).pk for queryset in base.values()]
+    columns = ", ".join(quote(column) for column in SAMPLE_COLUMNS)
+    no_columns = ", ".join(["NULL"] * (len(SAMPLE_COLUMNS) - 3))
+    sql = (
+        f"WITH sample ({columns}) AS MATERIALIZED ({' UNION ALL '.join(parts)}) "  # noqa: S608 - ORM-built SQL
+        f"SELECT {columns}, NULL FROM sample UNION ALL "
+        f"SELECT part, source, sample.id, {no_columns}, tag.name FROM sample"
+        f" CROSS JOIN LATERAL (SELECT tag_id FROM {tagged_table} WHERE object_id = sample.id"
+        " AND content_type_id = (%s::int[])[sample.part + 1] OFFSET 0) AS item"
+        f" JOIN {tag_table} AS tag ON tag.id = item.tag_id WHERE sample.found OR sample.source = 'meaning'"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, type_ids])
+        rows = cursor.fetchall()
+    found, tags = [], {}
+    for row in rows:
+        if row[-1] is None:
+            found.append(row[:-1])
+        else:
+            tags.setdefault((row[0], row[2]), []).append(row[-1])
+    return _estimate(kinds, found, tags, visible, programmes)
+
+
+def _estimate(kinds, found, tags, visible, programmes):
+    slugs = {programme.pk: programme.slug for programme in programmes}
+    facets = empty_facets(programmes)
+    facets["estimated"] = False
+    sampled_matches = 0
+    sample_size = {index: 0 for index in range(len(kinds))}
+    for index, source, *_rest in found:
+        sample_size[index] += source == "sample"
+    # A kind with more items than the sample: each of its matches stands for several.
+    facets["estimated"] = any(size >= SAMPLE for size in sample_size.values())
+    rows, tag_counts, seen = [], {}, set()
+    for index, source, pk, programme_id, *values in found:
+        vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
+        kind = kinds[index]
+        if (index, pk) in seen or (source == "sample" and not matched):
+            continue
+        seen.add((index, pk))
+        sampled_matches += source == "sample"
+        if source == "sample" and sample_size[index] >= SAMPLE:
+            weight = max(visible[kind], SAMPLE) / SAMPLE
+        else:
+            weight = 1
+        facets["type"][kind] = facets["type"].get(kind, 0) + weight
+        facets["total"] += weight
+        facets["words"] += weight if matched else 0
+        facets["programme"][slugs[programme_id]] += weight
+        for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
+            facets[name][value] += weight
+        for name in tags.get((index, pk), ()):
+            tag_counts[name] = tag_counts.get(name, 0) + weight
+        rows.append((kind, pk, rank, date, title, matched))
+    facets["tags"] = sorted(tag_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
+    return rows, _rounded(facets) if facets["estimated"] else facets, sampled_matches
+
+
+def _round(count):
+    """An estimate as a reader takes it: two significant figures ("68.000", "1.200")."""
+    count = round(count)
+    return count if count < 100 else round(count, 2 - len(str(count)))
+
+
+def _rounded(facets):
+    for key, value in facets.items():
+        if isinstance(value, dict):
+            facets[key] = {name: _round(count) for name, count in value.items()}
+        elif key in ("total", "words"):
+            facets[key] = _round(value)
+    facets["tags"] = [(name, _round(count)) for name, count in facets["tags"]]
+    return facets

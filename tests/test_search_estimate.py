@@ -1,0 +1,112 @@
+"""Searches with very many matches: counted from the newest items the reader may see, and marked as estimates.
+
+At 100,000 items a word such as "deal" is in most of them; here the bounds are
+lowered so that a handful of items takes the same path.
+"""
+
+import pytest
+
+from cards.models import Card
+from dealkennis.search import estimate
+from lessons.models import Lesson
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_bounds(monkeypatch):
+    """Every search takes the estimated path; the sample is the newest 4 items per kind."""
+    monkeypatch.setattr(estimate, "BOUND", 0)
+    monkeypatch.setattr(estimate, "PHRASE_BOUND", 0)
+    monkeypatch.setattr(estimate, "SAMPLE", 4)
+    monkeypatch.setattr(estimate, "MIN_MATCHES", 1)
+
+
+@pytest.fixture
+def hundred_visible(monkeypatch):
+    """PostgreSQL's statistics say: 100 of each kind (the test tables have no statistics)."""
+    monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
+
+
+def search_page(client, query, **params):
+    response = client.get("/zoeken/", {"q": query, **params})
+    assert response.status_code == 200
+    return response.context["outcome"], response.content.decode()
+
+
+def test_a_very_common_word_is_counted_from_the_newest_items_and_marked_as_estimated(
+    client, make_lesson, small_bounds, hundred_visible, settings
+):
+    settings.PAGE_SIZE = 2
+    for number in range(10):
+        make_lesson(title=f"Heisessie {number}")
+    outcome, page = search_page(client, "heisessie")
+    # The 4 newest of 100 lessons all match: about 100 match.
+    assert outcome.estimated
+    assert outcome.total == outcome.facets["type"]["lesson"] == 100
+    assert outcome.facets["stream"]["social"] == 100
+    # Equally relevant: the newest first.
+    assert [hit.item.title for hit in outcome.hits] == ["Heisessie 9", "Heisessie 8"]
+    assert "Ongeveer 100 resultaten" in page
+    data = client.get("/api/zoeken/", {"q": "heisessie"}).json()
+    assert data["estimated"] is True and data["total"] == 100
+
+
+def test_estimated_counts_never_read_items_the_reader_may_not_see(
+    client, member_client, make_lesson, small_bounds
+):
+    for number in range(3):
+        make_lesson(title=f"Heisessie openbaar {number}")
+    for number in range(6):
+        make_lesson(title=f"Heisessie intern {number}", visibility="internal")
+    outcome, page = search_page(client, "heisessie")
+    # Only 3 items are visible: the sample holds them all, so the count is exact.
+    assert not outcome.estimated
+    assert outcome.total == 3
+    assert all("openbaar" in hit.item.title for hit in outcome.hits)
+    assert "intern" not in page
+    response = member_client.get("/zoeken/", {"q": "heisessie"})
+    assert any("intern" in hit.item.title for hit in response.context["outcome"].hits)
+
+
+def test_a_common_phrase_is_checked_on_the_newest_items_holding_its_words(
+    client, make_card, small_bounds, hundred_visible
+):
+    make_card(title="Het team op heisessie")
+    make_card(title="Een heisessie voor het hele team")
+    make_card(title="Heisessie zonder iets anders")
+    outcome, _page = search_page(client, '"team op heisessie"')
+    # The two cards holding all three words are the candidates; one holds the phrase.
+    assert [hit.item.title for hit in outcome.hits] == ["Het team op heisessie"]
+    assert outcome.total == outcome.facets["type"]["card"] == 1
+
+
+def test_too_few_matches_in_the_sample_are_counted_exactly(
+    client, make_card, make_lesson, small_bounds, monkeypatch
+):
+    monkeypatch.setattr(estimate, "MIN_MATCHES", 30)
+    for number in range(6):
+        make_lesson(title=f"Heisessie {number}")
+        make_card(title=f"Iets anders {number}")
+    outcome, page = search_page(client, "heisessie")
+    assert not outcome.estimated
+    assert outcome.total == 6
+    assert "Ongeveer" not in page
+
+
+def test_the_statistics_give_one_expectation_per_queryset():
+    expected = estimate.expected_rows([Card.objects.all(), Lesson.objects.filter(status="published")])
+    assert len(expected) == 2
+    assert all(isinstance(rows, int) and rows >= 0 for rows in expected)
+
+
+def test_an_estimated_search_sorted_by_date_shows_the_newest_matches_first(
+    client, make_lesson, small_bounds, hundred_visible, settings
+):
+    settings.PAGE_SIZE = 3
+    make_lesson(title="Heisessie heisessie heisessie")
+    for number in range(5):
+        make_lesson(title=f"Heisessie {number}", body="Verder niets.")
+    outcome, _page = search_page(client, "heisessie", sort="date")
+    assert outcome.estimated
+    assert [hit.item.title for hit in outcome.hits] == ["Heisessie 4", "Heisessie 3", "Heisessie 2"]
