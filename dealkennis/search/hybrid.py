@@ -8,6 +8,7 @@ in, so an item both lists rank high comes first, and neither list's scores need
 to be comparable. Items whose title holds the whole query stay on top.
 """
 
+import functools
 import re
 from collections import defaultdict
 
@@ -61,6 +62,7 @@ def _label_words(text):
     return frozenset(re.findall(r"[a-z0-9]+", fold(text))) - LABEL_FILLER
 
 
+@functools.cache
 def _label_names():
     """{words of a label's name: (axis, value)}: the Dutch and English labels and the orders' loops."""
     names = {}
