@@ -43,6 +43,7 @@ class LearningStrategyAdmin(VersionAdmin):
     ]
     list_filter = ["status", "visibility", "programme"]
     list_select_related = ["programme", "deal"]
+    ordering = ["programme__name", "deal__name"]
     search_fields = ["programme__name", "deal__name", "how_learning", "from_others", "into_work"]
     autocomplete_fields = ["deal"]
     readonly_fields = ["examples_of_streams", "examples_of_cells", "updated_by"]

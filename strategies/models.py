@@ -64,6 +64,14 @@ class LearningStrategyQuerySet(models.QuerySet):
             return self
         return self.visible_to(user)
 
+    def in_order(self):
+        """By programme, the programme's own strategy before its deals'.
+
+        Not the model's default ordering: the workflow locks a strategy's row
+        (FOR UPDATE), which an ordering through the nullable deal would refuse.
+        """
+        return self.order_by("programme__name", models.F("deal__name").asc(nulls_first=True))
+
     def review_overdue(self):
         """Never reviewed, or reviewed more than a year ago."""
         year_ago = timezone.localdate() - REVIEW_INTERVAL
@@ -91,6 +99,7 @@ class LearningStrategy(models.Model):
     how_learning = models.TextField(
         _("Hoe krijgt het leren vorm?"),
         max_length=20000,
+        blank=True,
         help_text=_(
             "In het netwerk en in de eigen organisaties: welke leerstromingen zet je bewust in, "
             "wat leer je al doende en wat organiseer je met opzet? Markdown mag."
@@ -100,6 +109,7 @@ class LearningStrategy(models.Model):
     from_others = models.TextField(
         _("Wat kan het netwerk leren van andere netwerken?"),
         max_length=20000,
+        blank=True,
         help_text=_(
             "Welke ordes en niveaus zijn voor jullie het belangrijkst, en van welke programma's "
             "of deals wil je leren? Markdown mag."
@@ -109,6 +119,7 @@ class LearningStrategy(models.Model):
     into_work = models.TextField(
         _("Hoe wordt leren deel van het werk?"),
         max_length=20000,
+        blank=True,
         help_text=_(
             "Vaste momenten, rollen en werkvormen in het netwerk, en hoe lessen hun weg vinden "
             "naar de thuisorganisaties. Markdown mag."
@@ -165,7 +176,6 @@ class LearningStrategy(models.Model):
     objects = LearningStrategyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["programme__name", "deal__name"]
         verbose_name = _("leerstrategie")
         verbose_name_plural = _("leerstrategieën")
         permissions = [("publish_learningstrategy", _("Mag leerstrategieën publiceren"))]
@@ -242,6 +252,14 @@ class LearningStrategy(models.Model):
         return self.reviewed_on + REVIEW_INTERVAL if self.reviewed_on else None
 
     @property
+    def in_order(self):
+        """By programme, the programme's own strategy before its deals'.
+
+        Not the model's default ordering: the workflow locks a strategy's row
+        (FOR UPDATE), which an ordering through the nullable deal would refuse.
+        """
+        return self.order_by("programme__name", models.F("deal__name").asc(nulls_first=True))
+
     def review_overdue(self):
         return self.reviewed_on is None or self.review_due_on < timezone.localdate()
 

@@ -13,7 +13,7 @@ HISTORY_SIZE = 20
 
 def strategy_list(request):
     strategies = list(
-        LearningStrategy.objects.previewable_by(request.user).select_related("programme", "deal")
+        LearningStrategy.objects.previewable_by(request.user).select_related("programme", "deal").in_order()
     )
     return render(request, "strategies/strategy_list.html", {"strategies": strategies})
 

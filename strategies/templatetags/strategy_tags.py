@@ -23,6 +23,7 @@ def strategy_status(context, programme):
         LearningStrategy.objects.previewable_by(user)
         .filter(programme=programme)
         .select_related("programme", "deal")
+        .in_order()
     )
     return {
         "programme": programme,
@@ -33,7 +34,9 @@ def strategy_status(context, programme):
 
 @register.inclusion_tag("includes/strategy_links.html", takes_context=True)
 def strategy_links(context):
-    strategies = LearningStrategy.objects.previewable_by(_user(context)).select_related("programme", "deal")
+    strategies = (
+        LearningStrategy.objects.previewable_by(_user(context)).select_related("programme", "deal").in_order()
+    )
     return {"strategies": list(strategies)}
 
 
@@ -43,4 +46,4 @@ def strategies_to_review(context):
     user = _user(context)
     if user is None or not user.has_perm("strategies.change_learningstrategy"):
         return []
-    return list(LearningStrategy.objects.review_overdue().select_related("programme", "deal"))
+    return list(LearningStrategy.objects.review_overdue().select_related("programme", "deal").in_order())
