@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from reversion.models import Version
 
 from dealkennis import framework
+from dealkennis.caching import ContentVersion
 from dealkennis.classification import ORDER_QUESTIONS, Mode, Stream
 from strategies.examples import examples
 from strategies.models import LearningStrategy, cell_code
@@ -39,7 +40,17 @@ def chosen_with_examples(strategy, user):
     axes = {"streams": strategy.streams, "modes": strategy.modes, "cells": strategy.cells}
     chosen = {axis: codes for axis, codes in axes.items() if codes}
     visible = lambda model: model.objects.visible_to(user)  # noqa: E731
-    found = examples(visible, strategy.programme, chosen) if chosen else {}
+    # A window over every visible item per axis: cached per content version and audience.
+    found = (
+        ContentVersion.cached(
+            "strategy-examples",
+            user,
+            [strategy.programme_id, chosen],
+            lambda: examples(visible, strategy.programme, chosen),
+        )
+        if chosen
+        else {}
+    )
     streams = []
     for code in strategy.streams:
         stream = Stream(code)
