@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from dealkennis.classification import Mode, Stream
+from dealkennis.classification import Mode, Status, Stream
 from dealkennis.workflow import can_publish
 from strategies.examples import examples
 from strategies.forms import LearningStrategyForm
@@ -98,6 +98,11 @@ class LearningStrategyAdmin(VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        if not can_publish(request.user, LearningStrategy) and "status" in form.base_fields:
+            # Editors see only the statuses they may choose (the rule is checked on save anyway).
+            allowed = {Status.DRAFT, obj.status if obj else Status.DRAFT}
+            field = form.base_fields["status"]
+            field.choices = [(value, label) for value, label in field.choices if value in allowed]
         return form
 
     def save_model(self, request, obj, form, change):
