@@ -8,6 +8,8 @@ ROLE_PERMISSIONS = {
     COORDINATOR: {
         "cards.card": [*_EDIT, "delete", "publish"],
         "lessons.lesson": [*_EDIT, "delete", "publish"],
+        "lessons.followup": [*_EDIT, "delete"],
+        "strategies.learningstrategy": [*_EDIT, "delete", "publish"],
         "dealkennis.programme": _EDIT,
         "dealkennis.deal": _EDIT,
         "taggit.tag": _EDIT,
@@ -19,6 +21,9 @@ ROLE_PERMISSIONS = {
     EDITOR: {
         "cards.card": _EDIT,
         "lessons.lesson": _EDIT,
+        # Editors write follow-ups and draft strategies; publishing one is a coordinator's.
+        "lessons.followup": _EDIT,
+        "strategies.learningstrategy": _EDIT,
         "dealkennis.programme": ["view"],
         "dealkennis.deal": ["view"],
         "taggit.tag": ["view", "add"],

@@ -9,11 +9,19 @@ class LessonsConfig(AppConfig):
     verbose_name = _("Lessen")
 
     def ready(self):
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
+        from dealkennis.caching import ContentVersion
         from lessons import notifications
-        from lessons.models import Lesson
+        from lessons.models import FollowUp, Lesson
 
         # A contributor hears of every status change of their lesson, whichever path made it.
         pre_save.connect(notifications.remember_stored_status, sender=Lesson, dispatch_uid="status-mail")
         post_save.connect(notifications.queue_status_mail, sender=Lesson, dispatch_uid="status-mail")
+
+        # A lesson's cached page shows its follow-ups.
+        def bump(sender, **kwargs):
+            ContentVersion.bump()
+
+        post_save.connect(bump, sender=FollowUp, weak=False, dispatch_uid="version-save-FollowUp")
+        post_delete.connect(bump, sender=FollowUp, weak=False, dispatch_uid="version-delete-FollowUp")

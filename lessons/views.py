@@ -1,5 +1,7 @@
 """The lesson pages: the list, one lesson, the share form and a contributor's own submissions."""
 
+import functools
+
 import reversion
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import Status, Visibility
 from dealkennis.pages import detail_context, item_list
+from lessons.followups import followups_for
 from lessons.forms import ShareLessonForm
 from lessons.models import Lesson, SourceKind
 
@@ -29,6 +32,7 @@ def lesson_detail(request, slug):
             "lesson": lesson,
             # Read only when the rendered page is not in the cache.
             "cards": cards.order_by("title"),
+            "followups": functools.cache(lambda: followups_for(lesson, request.user)),
             **detail_context(request, lesson, version),
         },
     )

@@ -12,7 +12,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
+from dealkennis.models import Deal
 from dealkennis.roles import COORDINATOR, EDITOR
+from lessons.models import FollowUp
+from strategies.models import LearningStrategy
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +23,16 @@ INTERNAL_CARD = "Geheimkaartzzz"
 INTERNAL_LESSON = "Internelesqqq"
 DRAFT_LESSON = "Conceptlesxxx"
 REVIEW_CARD = "Reviewkaartvvv"
-SECRETS_FOR_SIGNED_IN = {DRAFT_LESSON, REVIEW_CARD}
-ALL_SECRETS = {INTERNAL_CARD, INTERNAL_LESSON} | SECRETS_FOR_SIGNED_IN
+INTERNAL_STRATEGY = "Internestrategieppp"
+DRAFT_STRATEGY = "Conceptstrategiekkk"
+INTERNAL_FOLLOWUP_OWNER = "Trekkerzonderlogin"
+SECRETS_FOR_SIGNED_IN = {DRAFT_LESSON, REVIEW_CARD, DRAFT_STRATEGY}
+ALL_SECRETS = {
+    INTERNAL_CARD,
+    INTERNAL_LESSON,
+    INTERNAL_STRATEGY,
+    INTERNAL_FOLLOWUP_OWNER,
+} | SECRETS_FOR_SIGNED_IN
 ROLES = ["anonymous", "member", "editor", "coordinator", "superuser"]
 
 
@@ -48,7 +59,48 @@ def world(make_card, make_lesson, programme):
         REVIEW_CARD: make_card(title=REVIEW_CARD, status="review", tags=["gedeeld"]),
     }
     public_card.lessons.set([public_lesson, secret[INTERNAL_LESSON], secret[DRAFT_LESSON]])
-    return {"card": public_card, "lesson": public_lesson, "programme": programme, "secret": secret}
+    # A done follow-up on the public lesson whose record is a draft; its owner is for signed-in readers.
+    FollowUp.objects.create(
+        lesson=public_lesson,
+        description="Openbare vervolgactie",
+        order="first",
+        level="task",
+        owner=INTERNAL_FOLLOWUP_OWNER,
+        status="done",
+        done_lesson=secret[DRAFT_LESSON],
+    )
+    strategies = strategy_world(programme)
+    secret[INTERNAL_STRATEGY], secret[DRAFT_STRATEGY] = strategies["internal"], strategies["draft"]
+    return {
+        "card": public_card,
+        "lesson": public_lesson,
+        "programme": programme,
+        "strategy": strategies["public"],
+        "secret": secret,
+    }
+
+
+def strategy_world(programme):
+    deals = [Deal.objects.create(name=f"Deal {n}", slug=f"deal-{n}", programme=programme) for n in (1, 2)]
+    values = {
+        "programme": programme,
+        "from_others": "Van anderen.",
+        "into_work": "In het werk.",
+        "streams": ["social"],
+        "cells": ["first-task"],
+        "status": "published",
+    }
+    return {
+        "public": LearningStrategy.objects.create(
+            **values, how_learning="Openbare strategie", visibility="public"
+        ),
+        "internal": LearningStrategy.objects.create(
+            **values, deal=deals[0], how_learning=INTERNAL_STRATEGY, visibility="internal"
+        ),
+        "draft": LearningStrategy.objects.create(
+            **{**values, "status": "draft"}, deal=deals[1], how_learning=DRAFT_STRATEGY, visibility="public"
+        ),
+    }
 
 
 def client_for(role):
@@ -89,6 +141,7 @@ def concrete_paths(route, world):
         "programmas/<slug:slug>/": [programme.slug],
         "api/programmas/<str:slug>/": [programme.slug],
         "feeds/programma/<slug:slug>/": [programme.slug],
+        "leerstrategieen/<slug:slug>/": [world["strategy"].slug],
         # A one-time link that does not (or no longer) work: a message, never an error.
         "account/wachtwoord-kiezen/<uidb64>/<token>/": ["MQ"],
         "account/uitnodiging/<uidb64>/<token>/": ["MQ"],
@@ -111,6 +164,8 @@ def secret_detail_paths(world):
         ],
         DRAFT_LESSON: [secret[DRAFT_LESSON].get_absolute_url(), f"/api/lessen/{secret[DRAFT_LESSON].slug}/"],
         REVIEW_CARD: [secret[REVIEW_CARD].get_absolute_url(), f"/api/kaarten/{secret[REVIEW_CARD].slug}/"],
+        INTERNAL_STRATEGY: [secret[INTERNAL_STRATEGY].get_absolute_url()],
+        DRAFT_STRATEGY: [secret[DRAFT_STRATEGY].get_absolute_url()],
     }
 
 
@@ -150,7 +205,7 @@ def test_detail_pages_of_secret_items_answer_only_those_who_may_see_them(role, w
         for path in paths:
             status = client.get(path).status_code
             is_api = path.startswith("/api/")
-            if secret in (INTERNAL_CARD, INTERNAL_LESSON):
+            if secret in (INTERNAL_CARD, INTERNAL_LESSON, INTERNAL_STRATEGY):
                 expected = 404 if role == "anonymous" else 200
             else:
                 # Unpublished: staff may preview the page (never through the API).
@@ -168,6 +223,10 @@ ADMIN_PAGES = [
     "/admin/lessons/lesson/import/",
     "/admin/lessons/lesson/export/",
     "/admin/dealkennis/programme/",
+    "/admin/strategies/learningstrategy/",
+    "/admin/strategies/learningstrategy/add/",
+    "/admin/lessons/followup/",
+    "/admin/lessons/followup/add/",
 ]
 
 
@@ -204,3 +263,11 @@ def test_the_matrix_queries_do_reach_the_secrets_for_those_allowed(world):
     assert INTERNAL_CARD.lower() in member.get("/zoeken/?q=geheimkaart").content.decode().lower()
     assert INTERNAL_LESSON.lower() in member.get("/api/zoeken/?q=internelesq").content.decode().lower()
     assert INTERNAL_LESSON.lower() in member.get(world["card"].get_absolute_url()).content.decode().lower()
+    assert (
+        INTERNAL_STRATEGY.lower()
+        in member.get(world["secret"][INTERNAL_STRATEGY].get_absolute_url()).content.decode().lower()
+    )
+    assert (
+        INTERNAL_FOLLOWUP_OWNER.lower()
+        in member.get(world["lesson"].get_absolute_url()).content.decode().lower()
+    )

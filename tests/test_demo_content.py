@@ -97,3 +97,28 @@ def test_demo_content_shows_visibility_in_action(demo_content):
         or Lesson.objects.filter(visibility="internal").exists()
     )
     assert Lesson.objects.exclude(status="published").exists()
+
+
+def test_every_programme_has_one_draft_learning_strategy_answering_all_three_questions(demo_content):
+    from strategies.models import ANSWER_FIELDS, LearningStrategy
+
+    strategies = LearningStrategy.objects.select_related("programme")
+    assert sorted(s.programme.slug for s in strategies) == sorted(
+        Programme.objects.values_list("slug", flat=True)
+    )
+    for strategy in strategies:
+        assert strategy.status == "draft" and strategy.visibility == "internal", strategy.slug
+        assert all(len(getattr(strategy, field)) > 100 for field in ANSWER_FIELDS), strategy.slug
+        assert strategy.streams and strategy.cells and not strategy.publication_problems(), strategy.slug
+
+
+def test_demo_follow_ups_show_every_status_and_their_records_are_readable(demo_content):
+    from lessons.models import FollowUp, FollowUpStatus
+
+    followups = list(FollowUp.objects.select_related("lesson", "done_card", "done_lesson"))
+    assert {followup.status for followup in followups} == set(FollowUpStatus.values)
+    assert len({followup.lesson_id for followup in followups}) >= 4
+    for followup in followups:
+        record = followup.done_card or followup.done_lesson
+        if record is not None:
+            assert followup.status == "done" and record.status == "published", followup.description

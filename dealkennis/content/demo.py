@@ -7,13 +7,15 @@ a JSON fixture would not.
 import tomllib
 from pathlib import Path
 
+import reversion
 from django.db import transaction
 
 from cards.models import Card
 from dealkennis.models import Deal, Programme
 from dealkennis.search.synonyms import SynonymGroup
 from dealkennis.search.vectors import embed_pending_now
-from lessons.models import Lesson
+from lessons.models import FollowUp, Lesson
+from strategies.models import LearningStrategy
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
@@ -65,11 +67,14 @@ def load_demo_content() -> dict:
     for entry in read_demo("lessons")["lesson"]:
         lessons[entry["slug"]] = _create(Lesson, entry, LESSON_FIELDS, programmes, deals)
 
-    cards = []
+    cards = {}
     for entry in read_demo("cards")["card"]:
         card = _create(Card, entry, CARD_FIELDS, programmes, deals)
         card.lessons.set([lessons[slug] for slug in entry.get("lessons", [])])
-        cards.append(card)
+        cards[entry["slug"]] = card
+
+    followups = [_create_followup(entry, lessons, cards) for entry in read_demo("followups")["followup"]]
+    strategies = [_create_strategy(entry, programmes, deals) for entry in read_demo("strategies")["strategy"]]
 
     # Within the transaction, so the content is searchable by meaning as soon
     # as it is there (where pgvector and the model are; a no-op elsewhere).
@@ -79,6 +84,8 @@ def load_demo_content() -> dict:
         "deals": len(deals),
         "cards": len(cards),
         "lessons": len(lessons),
+        "followups": len(followups),
+        "strategies": len(strategies),
         "synonyms": load_demo_synonyms(),
     }
 
@@ -105,3 +112,29 @@ def _create(model, entry, fields, programmes, deals):
     item.save()
     item.tags.set(entry.get("tags", []))
     return item
+
+
+def _create_followup(entry, lessons, cards):
+    followup = FollowUp(
+        **{key: value for key, value in entry.items() if key not in ("lesson", "done_card", "done_lesson")},
+        lesson=lessons[entry["lesson"]],
+        done_card=cards[entry["done_card"]] if entry.get("done_card") else None,
+        done_lesson=lessons[entry["done_lesson"]] if entry.get("done_lesson") else None,
+    )
+    followup.full_clean()
+    followup.save()
+    return followup
+
+
+def _create_strategy(entry, programmes, deals):
+    """A draft strategy, with a first version in its history."""
+    strategy = LearningStrategy(
+        **{key: value for key, value in entry.items() if key not in ("programme", "deal")},
+        programme=programmes[entry["programme"]],
+        deal=deals[entry["deal"]] if entry.get("deal") else None,
+    )
+    strategy.full_clean()
+    with reversion.create_revision():
+        strategy.save()
+        reversion.set_comment("Voorbeeld geladen met de demo-inhoud")
+    return strategy

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from cards.models import Card
 from dealkennis.models import Programme
 from lessons.models import Lesson
+from strategies.models import LearningStrategy
 
 
 class PageSitemap(Sitemap):
@@ -49,11 +50,22 @@ class LessonSitemap(ItemSitemap):
     model = Lesson
 
 
+class StrategySitemap(Sitemap):
+    """Published public strategies only: most are internal, and drafts are for staff."""
+
+    def items(self):
+        return LearningStrategy.objects.visible_to(AnonymousUser()).only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, strategy):
+        return strategy.updated_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "programmes": ProgrammeSitemap,
     "cards": CardSitemap,
     "lessons": LessonSitemap,
+    "strategies": StrategySitemap,
 }
 
 # Pages that are private, personal or not meant for search results.

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         counts = load_demo_content()
         self.stdout.write(
             self.style.SUCCESS(
-                "Loaded {programmes} programmes, {deals} deals, {cards} cards, {lessons} lessons "
+                "Loaded {programmes} programmes, {deals} deals, {cards} cards, {lessons} lessons, "
+                "{followups} follow-ups, {strategies} learning strategies "
                 "and {synonyms} synonym groups.".format(**counts)
             )
         )
