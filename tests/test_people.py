@@ -81,7 +81,7 @@ def test_a_signed_in_colleague_sees_published_profiles_on_list_programme_and_ite
     assert "Petra Jansen" in member_client.get("/zoeken/?q=juridisch").content.decode()
 
 
-def test_an_unpublished_profile_is_seen_by_nobody_but_its_owner(member, member_client, colleague, make_profile):
+def test_an_unpublished_profile_is_seen_by_nobody_but_its_owner(member_client, colleague, make_profile):
     make_profile(colleague, published=False, name="Nog Verborgen")
     owner = Client()
     owner.force_login(colleague)
@@ -121,7 +121,7 @@ def test_removing_the_account_removes_the_profile(member, make_profile):
     assert not Profile.objects.filter(user=member).exists()
 
 
-def test_a_colleague_makes_a_profile_that_stays_hidden_until_published(member_client, member, programme, deal):
+def test_a_new_profile_stays_hidden_until_published(member_client, member, programme, deal):
     response = member_client.post(
         "/mensen/mijn-profiel/",
         {
