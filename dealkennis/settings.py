@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lessons",
     "accounts",
     "strategies",
+    "people",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("lessen/", include("lessons.urls")),
     path("leerstrategieen/", include("strategies.urls")),
     path("account/", include("accounts.urls")),
+    path("mensen/", include("people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/beoordelen/", include(review.urlpatterns)),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ import reversion
 from django.db import transaction
 
 from cards.models import Card
+from dealkennis.content.demo_people import load_demo_people
 from dealkennis.models import Deal, Programme
 from dealkennis.search.synonyms import SynonymGroup
 from dealkennis.search.vectors import embed_pending_now
@@ -80,6 +81,7 @@ def load_demo_content() -> dict:
     # as it is there (where pgvector and the model are; a no-op elsewhere).
     embed_pending_now()
     return {
+        "people": load_demo_people(read_demo("people")["profile"], programmes, deals),
         "programmes": len(programmes),
         "deals": len(deals),
         "cards": len(cards),
