@@ -1,10 +1,10 @@
 import itertools
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.apps import apps
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.test import Client
