@@ -17,7 +17,7 @@ from accounts.tokens import invitation_tokens
 
 TOO_MANY_RESETS = gettext_lazy(
     "Er is te vaak een nieuw wachtwoord aangevraagd voor dit e-mailadres of vanaf deze verbinding. "
-    "Probeer het over een uur opnieuw, of vraag de coördinator van je programma om hulp."
+    "Probeer het later opnieuw, of vraag de coördinator van je programma om hulp."
 )
 LOCAL_LOGIN_OFF = gettext_lazy(
     "Inloggen met gebruikersnaam en wachtwoord staat uit. Log in met je organisatieaccount."

@@ -101,7 +101,7 @@ class OIDCBackend(OIDCAuthenticationBackend):
                 options={"require": REQUIRED_CLAIMS},
             )
         except jwt.InvalidTokenError as error:
-            raise SuspiciousOperation(f"ID token refused: {error}") from error
+            raise SuspiciousOperation(f"ID token refused, {type(error).__name__}: {error}") from error
         # With more than one audience, the token must say it was issued to us (OIDC Core 3.1.3.7).
         several = isinstance(claims["aud"], list) and len(claims["aud"]) > 1
         if several and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
