@@ -149,7 +149,8 @@ def sign_in_at_provider(authorization_url, login, callback_prefix, browser=None)
                 fields.update(login=login, password="wat-dan-ook")
             if "xsrf" in fields:  # the logout page: "Yes, sign me out"
                 fields["logout"] = "yes"
-            response = browser.post(urljoin(url, unescape(action)), data=fields, allow_redirects=False, timeout=10)
+            target = urljoin(url, unescape(action))
+            response = browser.post(target, data=fields, allow_redirects=False, timeout=10)
         if response.status_code not in (302, 303):
             break
         url = urljoin(url, response.headers["Location"])

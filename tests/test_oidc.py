@@ -275,7 +275,8 @@ def test_a_locked_out_username_still_signs_in_with_the_organisation_account(clie
     User.objects.create_user("lezer@minbzk.nl", "lezer@minbzk.nl", "het-echte-wachtwoord-1")
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post("/account/login/", {"username": "lezer@minbzk.nl", "password": "fout"})
-    locked = client.post("/account/login/", {"username": "lezer@minbzk.nl", "password": "het-echte-wachtwoord-1"})
+    right = {"username": "lezer@minbzk.nl", "password": "het-echte-wachtwoord-1"}
+    locked = client.post("/account/login/", right)
     assert locked.status_code == 429
     assert signed_in_user(client) is None
 
