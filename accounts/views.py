@@ -86,7 +86,11 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 def privacy(request, form=None):
     user = request.user
-    context = {"can_remove": can_remove_itself(user), "form": form or RemoveAccountForm()}
+    context = {
+        "can_remove": can_remove_itself(user),
+        "form": form or RemoveAccountForm(),
+        "oidc_enabled": settings.OIDC_ENABLED,
+    }
     if user.is_authenticated:
         context.update(
             roles=[group.name for group in user.groups.all()],

@@ -105,6 +105,15 @@ def test_the_local_form_refuses_a_password_when_only_the_organisation_account_si
     assert signed_in_user(client) is None
 
 
+def test_the_privacy_page_says_what_the_organisation_account_passes_on_only_when_it_is_used(
+    client, settings, oidc
+):
+    said = "Log je in met je organisatieaccount, dan geeft je organisatie ons je naam"
+    assert said in client.get("/account/privacy/").content.decode()
+    settings.OIDC_ENABLED = False
+    assert said not in client.get("/account/privacy/").content.decode()
+
+
 # --- Signing in -------------------------------------------------------------------------------
 
 
