@@ -276,6 +276,15 @@ def test_a_provider_that_is_down_gives_a_dutch_message_and_the_site_stays_up(cli
     assert client.get("/").status_code == 200
 
 
+def test_a_discovery_document_naming_another_issuer_is_not_used(client, settings, oidc):
+    """OpenID Connect Discovery: the document must name the issuer the site was configured with."""
+    use_provider(
+        settings, "https://login.example.nl", OIDC_DISCOVERY_URL=f"{oidc}/.well-known/openid-configuration"
+    )
+    response = client.get("/account/oidc/inloggen/")
+    assert "de inlogdienst van je organisatie is niet bereikbaar" in page_after(client, response)
+
+
 # --- django-axes ------------------------------------------------------------------------------
 
 
