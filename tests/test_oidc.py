@@ -333,6 +333,17 @@ def test_logging_out_ends_the_session_here_and_sends_the_user_to_the_provider(cl
     assert 'name="login"' in again.text
 
 
+def test_the_admins_log_out_also_signs_out_at_the_provider_after_an_organisation_sign_in(
+    client, oidc, coordinator_client
+):
+    sign_in(client, "anna")
+    assert (
+        'id="logout-form" method="post" action="/account/logout/"' in client.get("/admin/").content.decode()
+    )
+    local = coordinator_client.get("/admin/").content.decode()
+    assert 'id="logout-form" method="post" action="/admin/logout/"' in local
+
+
 def test_logging_out_after_a_local_sign_in_stays_on_the_site(client, settings, oidc, member):
     settings.OIDC_LOCAL_LOGIN = True
     client.post("/account/login/", {"username": "ambtenaar", "password": "geheim-wachtwoord-1"})
