@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format lock clean-db vendor messages chromium wrk bench bench-cold bench-import
+.PHONY: install run test lint format lock clean-db vendor messages chromium wrk oidc-provider bench bench-cold bench-import
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: install messages
 	$(MANAGE) load_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install messages chromium wrk
+test: install messages chromium wrk oidc-provider
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -37,6 +37,12 @@ chromium:
 
 wrk:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+# The sign-in tests run a real OpenID provider (tests/oidc/provider.mjs) on Node.js,
+# with its packages from the npm registry as package-lock.json pins them.
+oidc-provider:
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	@test -d tests/oidc/node_modules/oidc-provider || npm ci --no-audit --no-fund --prefix tests/oidc
 
 # Search and page speed on generated corpora, in a database of its own (results
 # in bench-results/): the cold search page on 30 distinct queries per class is the

@@ -13,40 +13,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dealkennis.environment import env_bool, env_int, env_list
+from dealkennis.oidc_settings import form_action_sources, read_oidc_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be one of {sorted(_TRUE | _FALSE)}, not {raw!r}.")
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
@@ -126,7 +96,15 @@ if env_bool("DEALKENNIS_SERVER_TIMING", False):
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Only the sign-in callback of OpenID Connect calls it (accounts.oidc), so
+    # django-axes neither locks it out nor counts its failures; listed so the
+    # sessions it starts stay valid.
+    "accounts.oidc.backend.OIDCBackend",
 ]
+
+# Single sign-on with OpenID Connect: DEALKENNIS_OIDC_* (dealkennis/oidc_settings.py, README).
+_OIDC = read_oidc_settings()
+globals().update(_OIDC)
 
 ROOT_URLCONF = "dealkennis.urls"
 WSGI_APPLICATION = "dealkennis.wsgi.application"
@@ -213,7 +191,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *form_action_sources(_OIDC)],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
@@ -230,6 +208,11 @@ SECURITY_CONTACT = os.environ.get(
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Password-reset requests per e-mail address and per client address within the
+# window; counted in each process's cache, so per worker process.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("DEALKENNIS_RESET_LIMIT_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("DEALKENNIS_RESET_LIMIT_PER_IP", 10)
+PASSWORD_RESET_LIMIT_MINUTES = env_int("DEALKENNIS_RESET_LIMIT_MINUTES", 60)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
