@@ -115,6 +115,10 @@ class Deal(PlainTextFields, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        # Reads the programme: callers that list deals select it with them.
+        return reverse("deal-detail", args=[self.programme.slug, self.slug])
+
 
 # Columns that exist only to be searched; pages never show them, and the
 # search vector is large, so lists and detail pages leave them in the database.
