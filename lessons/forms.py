@@ -27,8 +27,8 @@ def initial_from(query):
     programme = Programme.objects.filter(slug=slugs["programme"]).first()
     if programme is not None:
         initial["programme"] = programme.pk
-        deal = programme.deals.filter(slug=slugs["deal"]).first() if slug_re.fullmatch(slugs["deal"]) else None
-        if deal is not None:
+        deal = slug_re.fullmatch(slugs["deal"]) and programme.deals.filter(slug=slugs["deal"]).first()
+        if deal:
             initial["deal"] = deal.pk
     return initial
 

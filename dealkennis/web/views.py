@@ -94,7 +94,8 @@ def deal_detail(request, programme, slug):
         )[:DEAL_ITEMS]
         for name, model in (("cards", Card), ("lessons", Lesson))
     }
-    return render(request, "programmes/deal_detail.html", {"deal": deal, "programme": deal.programme, **items})
+    context = {"deal": deal, "programme": deal.programme, **items}
+    return render(request, "programmes/deal_detail.html", context)
 
 
 def learning(request):
