@@ -11,7 +11,7 @@ from dealkennis.web.matrix import _shade
 pytestmark = pytest.mark.django_db
 
 CELL = re.compile(r'<td class="utrecht-table__cell heat heat-(\d)">(.*?)</td>', re.S)
-CELL_LINK = re.compile(r'<a href="([^"]+)" class="utrecht-link matrix-link">(\d+) items?:')
+CELL_LINK = re.compile(r'<a href="([^"]+)" class="utrecht-link matrix-link">(\d+) items?<span')
 SHARE_LINK = re.compile(r'<a class="utrecht-link share-link" href="([^"]+)">')
 NEXT_PAGE = re.compile(r'<a class="utrecht-link" href="([^"]+)" rel="next">')
 
