@@ -51,6 +51,6 @@ def test_a_card_outside_the_path_shows_no_steps(client, path, make_card):
 @pytest.mark.parametrize("count", [2, 8])
 def test_a_starter_card_reads_the_path_in_one_query(client, make_card, django_assert_num_queries, count):
     cards = [make_card(starter_rank=rank) for rank in range(1, count + 1)]
-    # As any card page (the card, its tags, its lessons, the content version, the related items), plus the path.
+    # As any card page (card, tags, lessons, content version, related items), plus the path.
     with django_assert_num_queries(6):
         assert client.get(cards[1].get_absolute_url()).status_code == 200
