@@ -22,6 +22,18 @@ def _parse(response):
     return ElementTree.fromstring(response.content)  # noqa: S314
 
 
+@pytest.fixture
+def make_card(make_card):
+    """Cards whose question is their title: feeds name a card by its question (name_field)."""
+
+    def make(**values):
+        if "title" in values:
+            values.setdefault("question", values["title"])
+        return make_card(**values)
+
+    return make
+
+
 def _entry_titles(response):
     return [
         entry.findtext("atom:title", namespaces=ATOM)
@@ -216,3 +228,10 @@ def test_feeds_and_sitemap_use_a_fixed_number_of_queries(
         make_lesson(tags=[f"l{number}"])
     with django_assert_num_queries(expected_queries):
         assert client.get(path).status_code == 200
+
+
+def test_a_feed_names_a_card_by_its_question(client, make_card):
+    make_card(title="Kort", question="Mag een nieuwe partij aansluiten?")
+    assert _entry_titles(client.get("/feeds/nieuw/")) == [
+        "Inspiratiekaart: Mag een nieuwe partij aansluiten?"
+    ]
