@@ -107,3 +107,12 @@ def test_the_heatmap_legend_is_on_the_page(client, make_lesson):
     content = client.get("/leren/").content.decode()
     assert content.count('class="utrecht-paragraph heat-legend"') == 2
     assert '<span class="heat-swatch heat-3">1</span>' in content
+
+
+def test_the_heatmap_speaks_english_when_chosen(client, make_lesson):
+    make_lesson(order="first", level="task")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    content = client.get("/leren/").content.decode()
+    assert "Nobody learns here yet." in content
+    assert "Shade by number of items per cell:" in content
+    assert "Hier leert nog niemand" not in content
