@@ -28,3 +28,13 @@ def test_members_see_more_in_the_heatmap_than_anonymous_readers(client, member_c
     anonymous = sum(count for _shade, count, _url, _share in heat_cells(client, "/leren/"))
     member = sum(count for _shade, count, _url, _share in heat_cells(member_client, "/leren/"))
     assert member > anonymous > 0
+
+
+def test_health_deals_shows_that_nobody_learns_there_at_the_collaboration_level(client, demo_content):
+    cells = heat_cells(client, "/programmas/health-deals/")
+    collaboration = [cell for cell in cells[:6] if "level=collaboration" in cell[2]]
+    assert len(collaboration) == 3
+    for shade, count, _url, share in collaboration:
+        assert (shade, count) == (0, 0)
+        assert parse_qs(urlparse(share).query)["programme"] == ["health-deals"]
+        assert parse_qs(urlparse(share).query)["level"] == ["collaboration"]
