@@ -116,3 +116,8 @@ def test_the_heatmap_speaks_english_when_chosen(client, make_lesson):
     assert "Nobody learns here yet." in content
     assert "Shade by number of items per cell:" in content
     assert "Hier leert nog niemand" not in content
+
+
+def test_signing_in_from_a_share_link_keeps_its_suggested_classification(client):
+    content = client.get("/lessen/delen/", {"order": "third", "level": "collaboration"}).content.decode()
+    assert "?next=/lessen/delen/%3Forder%3Dthird%26level%3Dcollaboration" in content
