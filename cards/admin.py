@@ -11,7 +11,8 @@ from dealkennis.admin import KnowledgeItemAdmin
 @admin.register(Card)
 class CardAdmin(KnowledgeItemAdmin):
     resource_classes = [CardResource]
-    list_display = [*KnowledgeItemAdmin.list_display, "review_due"]
+    # Named by the question, as everywhere else (KnowledgeItem.name_field).
+    list_display = ["question", *KnowledgeItemAdmin.list_display[1:], "review_due"]
     list_filter = [*KnowledgeItemAdmin.list_filter, "awaiting_check", "review_due"]
     search_fields = [*KnowledgeItemAdmin.search_fields, "question", "answer"]
     autocomplete_fields = ["deal", "lessons"]

@@ -57,6 +57,9 @@ class Card(KnowledgeItem):
         permissions = [("publish_card", _("Mag inspiratiekaarten publiceren"))]
 
     plain_text_fields = (*KnowledgeItem.plain_text_fields, "question", "answer")
+    # A card is named by its question everywhere, as on its own page: the
+    # question is what a newcomer recognises it by.
+    name_field = "question"
 
     def get_absolute_url(self):
         return reverse("card-detail", args=[self.slug])

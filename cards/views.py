@@ -1,5 +1,7 @@
 """The card pages: the list, one card, and any selection printed as a deck of A6 cards."""
 
+import functools
+
 from django.contrib.postgres.search import SearchRank
 from django.core.validators import slug_re
 from django.db.models import F
@@ -30,9 +32,35 @@ def card_detail(request, slug):
             "card": card,
             # Read only when the rendered page is not in the cache.
             "lessons": lessons.order_by("title"),
+            "starter_path": functools.cache(lambda: starter_path(card, request.user)),
             **detail_context(request, card, version),
         },
     )
+
+
+def starter_path(card, user):
+    """Where a card of the starter path stands in it as this reader sees it: step, total, neighbours.
+
+    None for a card outside the path, and for a starter card the reader
+    cannot see in it (a coordinator's preview of an unpublished one).
+    """
+    if card.starter_rank is None:
+        return None
+    starters = list(
+        Card.objects.visible_to(user)
+        .filter(starter_rank__isnull=False)
+        .only("slug", "question", "starter_rank")
+        .order_by("starter_rank")
+    )
+    position = next((index for index, starter in enumerate(starters) if starter.pk == card.pk), None)
+    if position is None:
+        return None
+    return {
+        "step": position + 1,
+        "total": len(starters),
+        "previous": starters[position - 1] if position else None,
+        "next": starters[position + 1] if position + 1 < len(starters) else None,
+    }
 
 
 PRINT_LIMIT = 60

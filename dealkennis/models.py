@@ -115,6 +115,10 @@ class Deal(PlainTextFields, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        # Reads the programme: callers that list deals select it with them.
+        return reverse("deal-detail", args=[self.programme.slug, self.slug])
+
 
 # Columns that exist only to be searched; pages never show them, and the
 # search vector is large, so lists and detail pages leave them in the database.
@@ -250,8 +254,13 @@ class KnowledgeItem(models.Model):
             # decompressing every search vector ("deal" at 100k: 0.4 -> 1.2 s).
         ]
 
+    # The field a reader knows the item by, wherever it is named: lists, search
+    # results, related items, feeds, the admin (cards: their question). The
+    # API's `title` stays the title field itself.
+    name_field = "title"
+
     def __str__(self):
-        return self.title
+        return self.display_title
 
     # Plain-text fields: any markup in them is stripped on save.
     plain_text_fields = ("title", "summary", "source")
@@ -291,6 +300,10 @@ class KnowledgeItem(models.Model):
             raise ValidationError(
                 {"deal": _("Deze deal hoort bij een ander programma dan het gekozen programma.")}
             )
+
+    @property
+    def display_title(self):
+        return getattr(self, self.name_field)
 
     @property
     def kind(self):

@@ -92,7 +92,7 @@ SAME_CLASSIFICATION_SQL = """
         LIMIT %s
     )"""
 SCORED_SQL = """
-    SELECT %s AS content_type_id, item.slug, item.title, item.programme_id, item.published_at, (
+    SELECT %s AS content_type_id, item.slug, item.{name} AS title, item.programme_id, item.published_at, (
         SELECT count(*) FROM {tagged} AS shared
         WHERE shared.content_type_id = %s AND shared.object_id = item.id
             AND shared.tag_id IN (SELECT tag_id FROM item_tags)
@@ -172,7 +172,11 @@ def _related_items(item, user, limit):
             nearest.append(NEAREST_SQL.format(vector=VECTOR, table=table, visible=visible))
             nearest_params += [content_type.pk, *visible_params, same_type, item.pk, MEANING_CANDIDATES]
             closeness, closeness_params = CLOSENESS_SQL, [MEANING_SPREAD, content_type.pk]
-        scored.append(SCORED_SQL.format(tagged=tagged, table=table, visible=visible, closeness=closeness))
+        scored.append(
+            SCORED_SQL.format(
+                tagged=tagged, table=table, visible=visible, closeness=closeness, name=quote(model.name_field)
+            )
+        )
         scored_params += [
             content_type.pk,
             content_type.pk,

@@ -1,10 +1,36 @@
 """The form a signed-in civil servant shares a learning experience with."""
 
 from django import forms
+from django.core.validators import slug_re
 from django.utils.translation import gettext_lazy as _
 
+from dealkennis.classification import VOCABULARIES
 from dealkennis.models import Deal, Programme
 from lessons.models import Lesson
+
+
+def initial_from(query):
+    """The share form's first values from the query string, e.g. from an empty cell of the learning matrix.
+
+    Only values the form offers are taken; anything else is left for the
+    contributor to choose, without a word: it is a suggestion, not a filter.
+    """
+    initial = {
+        name: query[name]
+        for name, vocabulary in VOCABULARIES.items()
+        if name in query and query[name] in vocabulary.values
+    }
+    slugs = {name: query.get(name, "") for name in ("programme", "deal")}
+    # Only well-formed slugs reach the database (a NUL byte would be an error there).
+    if not slug_re.fullmatch(slugs["programme"]):
+        return initial
+    programme = Programme.objects.filter(slug=slugs["programme"]).first()
+    if programme is not None:
+        initial["programme"] = programme.pk
+        deal = slug_re.fullmatch(slugs["deal"]) and programme.deals.filter(slug=slugs["deal"]).first()
+        if deal:
+            initial["deal"] = deal.pk
+    return initial
 
 
 class ShareLessonForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from dealkennis.caching import ContentVersion
 from dealkennis.classification import Status, Visibility
 from dealkennis.pages import detail_context, item_list
 from lessons.followups import followups_for
-from lessons.forms import ShareLessonForm
+from lessons.forms import ShareLessonForm, initial_from
 from lessons.models import Lesson, SourceKind
 
 
@@ -41,7 +41,10 @@ def lesson_detail(request, slug):
 def share_lesson(request):
     if not request.user.is_authenticated:
         return render(request, "lessons/share_signin.html")
-    form = ShareLessonForm(request.POST or None)
+    if request.method == "POST":
+        form = ShareLessonForm(request.POST)
+    else:
+        form = ShareLessonForm(initial=initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
         lesson = form.save(commit=False)
         lesson.status = Status.REVIEW

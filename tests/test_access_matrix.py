@@ -49,7 +49,7 @@ def site_routes(resolver=None, prefix=""):
 
 
 @pytest.fixture
-def world(make_card, make_lesson, programme):
+def world(make_card, make_lesson, programme, deal):
     public_card = make_card(title="Openbare kaart", tags=["gedeeld"])
     public_lesson = make_lesson(title="Openbare les", tags=["gedeeld"])
     secret = {
@@ -59,6 +59,9 @@ def world(make_card, make_lesson, programme):
         REVIEW_CARD: make_card(title=REVIEW_CARD, status="review", tags=["gedeeld"]),
     }
     public_card.lessons.set([public_lesson, secret[INTERNAL_LESSON], secret[DRAFT_LESSON]])
+    # Every item comes from one deal, so that its page meets every secret too.
+    for item in [public_card, public_lesson, *secret.values()]:
+        type(item).objects.filter(pk=item.pk).update(deal=deal)
     # A done follow-up on the public lesson whose record is a draft; its owner is for signed-in readers.
     FollowUp.objects.create(
         lesson=public_lesson,
@@ -77,6 +80,7 @@ def world(make_card, make_lesson, programme):
         "programme": programme,
         "strategy": strategies["public"],
         "secret": secret,
+        "deal": deal,
     }
 
 
@@ -146,6 +150,8 @@ def concrete_paths(route, world):
         "account/wachtwoord-kiezen/<uidb64>/<token>/": ["MQ"],
         "account/uitnodiging/<uidb64>/<token>/": ["MQ"],
     }
+    if route == "programmas/<slug:programme>/<slug:slug>/":
+        return [world["deal"].get_absolute_url()]
     if route not in values:
         pytest.fail(f"The access matrix does not know how to fill {route!r}: add it to concrete_paths().")
     return [re.sub(r"<[^>]+>", value, f"/{route}") for value in values[route]]

@@ -669,6 +669,7 @@ def test_coordinator_admin_page_has_no_wcag_violations(coordinator_page, site, n
 
 SCREENSHOT_PAGES = {
     "home": lambda site: "/",
+    "programme": lambda site: f"/programmas/{site.programme_slug}/",
     "card": lambda site: f"/kaarten/{site.card_slug}/",
     "search": lambda site: "/zoeken/?q=vertrouwen",
     "learning": lambda site: "/leren/",
@@ -689,3 +690,17 @@ def test_page_fits_a_phone_screen_without_sideways_scrolling(member_at_width, si
             save_screenshot(page, name, width)
         finally:
             page.close()
+
+
+def test_on_a_phone_search_results_come_before_the_folded_facets(member_at_width, site):
+    page = member_at_width[PHONE].new_page()
+    try:
+        page.goto("/zoeken/?q=vertrouwen")
+        facet = page.locator(".facets a").first
+        expect(page.locator("details.facets-fold")).not_to_have_attribute("open", re.compile(".*"))
+        expect(facet).to_be_hidden()
+        expect(page.locator(".result-list > li").first).to_be_in_viewport()
+        page.locator("summary.facets-summary").click()
+        expect(facet).to_be_visible()
+    finally:
+        page.close()

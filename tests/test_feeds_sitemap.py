@@ -22,6 +22,18 @@ def _parse(response):
     return ElementTree.fromstring(response.content)  # noqa: S314
 
 
+@pytest.fixture
+def make_card(make_card):
+    """Cards whose question is their title: feeds name a card by its question (name_field)."""
+
+    def make(**values):
+        if "title" in values:
+            values.setdefault("question", values["title"])
+        return make_card(**values)
+
+    return make
+
+
 def _entry_titles(response):
     return [
         entry.findtext("atom:title", namespaces=ATOM)
@@ -203,9 +215,9 @@ def test_robots_txt_allows_all_but_private_paths_and_names_the_sitemap(client):
         ("/feeds/nieuw/", 4),
         # the programme, then as above
         ("/feeds/programma/green-deals/", 5),
-        # per section: a count for the paginator and the page itself (the static section needs none)
-        # (the strategies: a count, and no page when there are none)
-        ("/sitemap.xml", 7),
+        # per section: a count for the paginator and the page itself (the static section needs none);
+        # programmes, cards and lessons; deals and strategies only their count (none here, so no page)
+        ("/sitemap.xml", 8),
     ],
 )
 def test_feeds_and_sitemap_use_a_fixed_number_of_queries(
@@ -216,3 +228,10 @@ def test_feeds_and_sitemap_use_a_fixed_number_of_queries(
         make_lesson(tags=[f"l{number}"])
     with django_assert_num_queries(expected_queries):
         assert client.get(path).status_code == 200
+
+
+def test_a_feed_names_a_card_by_its_question(client, make_card):
+    make_card(title="Kort", question="Mag een nieuwe partij aansluiten?")
+    assert _entry_titles(client.get("/feeds/nieuw/")) == [
+        "Inspiratiekaart: Mag een nieuwe partij aansluiten?"
+    ]

@@ -192,3 +192,14 @@ def test_the_people_list_uses_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         response = member_client.get("/mensen/")
     assert response.status_code == 200
+
+
+def test_a_deal_page_shows_who_works_on_the_deal_to_colleagues_only(
+    client, member_client, colleague, make_profile, deal
+):
+    profile = make_profile(colleague, name="Deal Kenner", roles=["butler"])
+    profile.deals.set([deal])
+    url = f"/programmas/{deal.programme.slug}/{deal.slug}/"
+
+    assert "Deal Kenner" in member_client.get(url).content.decode()
+    assert "Deal Kenner" not in client.get(url).content.decode()

@@ -16,12 +16,15 @@ def _fill(make_card, make_lesson, count):
 @pytest.mark.parametrize(
     "path, expected_queries",
     [
-        ("/", 6),
+        # starters, recent lessons, programmes, the content version, the matrix (one UNION ALL of both kinds)
+        ("/", 5),
         ("/kaarten/", 4),
         ("/lessen/", 4),
         ("/kaarten/?stream=social&programme=green-deals", 4),
-        # The programme's learning strategy is one more statement.
-        ("/programmas/green-deals/", 5),
+        # programme, deals, cards, lessons, its learning strategy, and for the heatmaps the content
+        # version and one count
+        ("/programmas/green-deals/", 7),
+        ("/leren/", 3),
     ],
 )
 def test_list_pages_use_a_fixed_number_of_queries(

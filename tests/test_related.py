@@ -10,6 +10,18 @@ pytestmark = pytest.mark.django_db
 ELSEWHERE = {"stream": "cognitive", "mode": "deliberate", "order": "third", "level": "collaboration"}
 
 
+@pytest.fixture
+def make_card(make_card):
+    """Cards whose question is their title: related items name a card by its question (name_field)."""
+
+    def make(**values):
+        if "title" in values:
+            values.setdefault("question", values["title"])
+        return make_card(**values)
+
+    return make
+
+
 def titles(item, user=None):
     return [related.title for related in related_items(item, user or AnonymousUser())]
 
@@ -77,3 +89,9 @@ def test_related_items_follow_the_readers_language(client, make_card, make_lesso
     assert "(Les, " in client.get(card.get_absolute_url()).content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "(Lesson, " in client.get(card.get_absolute_url()).content.decode()
+
+
+def test_related_items_name_a_card_by_its_question(make_card, make_lesson):
+    lesson = make_lesson(title="De les", tags=["juristen"])
+    make_card(title="Kort", question="Mag een nieuwe partij aansluiten?", tags=["juristen"])
+    assert titles(lesson) == ["Mag een nieuwe partij aansluiten?"]

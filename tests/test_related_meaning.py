@@ -66,6 +66,18 @@ def embedded(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+@pytest.fixture
+def make_card(make_card):
+    """Cards whose question is their title: related items name a card by its question (name_field)."""
+
+    def make(**values):
+        if "title" in values:
+            values.setdefault("question", values["title"])
+        return make_card(**values)
+
+    return make
+
+
 def titles(item, user=None):
     return [related.title for related in related_items(item, user or AnonymousUser())]
 

@@ -359,7 +359,12 @@ def _load_hits(rows, tsquery, by_meaning=frozenset()):
         if not pks:
             continue
         # Only what a result shows: the body and its HTML stay in the database.
-        queryset = models[kind].objects.filter(pk__in=pks).select_related("programme").only(*HIT_FIELDS)
+        queryset = (
+            models[kind]
+            .objects.filter(pk__in=pks)
+            .select_related("programme")
+            .only(*HIT_FIELDS, models[kind].name_field)
+        )
         if tsquery is not None:
             queryset = queryset.annotate(
                 headline=SearchHeadline(

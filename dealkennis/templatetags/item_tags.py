@@ -40,7 +40,7 @@ def item_summary(item):
         item.kind,
         item_kind(item),
         item.get_absolute_url(),
-        item.question if item.kind == "card" else item.title,
+        item.display_title,
         item.summary,
         item_labels(item),
     )
@@ -65,7 +65,7 @@ def search_hit(hit):
         item.kind,
         item_kind(item),
         item.get_absolute_url(),
-        item.title,
+        item.display_title,
         hit.snippet,
         meaning,
         item_labels(item),

@@ -49,7 +49,7 @@ class NewItemsFeed(Feed):
         return public_items()
 
     def item_title(self, item):
-        return f"{item.kind_label}: {item.title}"
+        return f"{item.kind_label}: {item.display_title}"
 
     def item_description(self, item):
         # Atom marks the summary as type="html"; escaping keeps the plain text

@@ -1,5 +1,11 @@
-"""The learning matrix: visible items counted per order x level and per stream x mode, with search links."""
+"""The learning matrix: visible items counted per order x level and per stream x mode, with search links.
 
+Both tables are drawn as heatmaps: each cell is shaded by its count relative
+to the table's fullest cell, always with the number written in it, and an
+empty cell invites the reader to share an experience classified just so.
+"""
+
+import math
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -36,6 +42,11 @@ def learning_matrix(user, programme=None):
             filters["programme"] = programme.slug
         return f"{reverse('search')}?{urlencode(filters)}"
 
+    def share(**filters):
+        if programme is not None:
+            filters["programme"] = programme.slug
+        return f"{reverse('lesson-share')}?{urlencode(filters)}"
+
     orders = [
         {
             "code": order,
@@ -48,6 +59,7 @@ def learning_matrix(user, programme=None):
                     "text": framework.CELLS[order, level],
                     "count": cell_counts[order, level],
                     "url": link(order=order, level=level),
+                    "share_url": share(order=order, level=level),
                 }
                 for level in Level
             ],
@@ -66,23 +78,56 @@ def learning_matrix(user, programme=None):
                     "text": framework.STREAMS[stream][mode],
                     "count": stream_counts[stream, mode],
                     "url": link(stream=stream, mode=mode),
+                    "share_url": share(stream=stream, mode=mode),
                 }
                 for mode in Mode
             ],
         }
         for stream in Stream
     ]
-    return {"orders": orders, "streams": streams, "levels": list(Level), "modes": list(Mode)}
+    return {
+        "orders": orders,
+        "streams": streams,
+        "levels": list(Level),
+        "modes": list(Mode),
+        "order_legend": _shade(row["cells"] for row in orders),
+        "stream_legend": _shade(stream["cells"] for stream in streams),
+    }
+
+
+# Shades besides the empty one; static/css/site.css defines .heat-0 to .heat-3.
+SHADES = 3
+
+
+def _shade(rows):
+    """Give each cell its shade, relative to the table's fullest cell; return the legend.
+
+    Relative steps rather than fixed counts: the same page serves a programme
+    with a handful of items and all programmes with a hundred thousand.
+    """
+    cells = [cell for row in rows for cell in row]
+    most = max((cell["count"] for cell in cells), default=0)
+    for cell in cells:
+        cell["shade"] = math.ceil(SHADES * cell["count"] / most) if cell["count"] else 0
+    legend = [{"shade": 0, "low": 0, "high": 0}]
+    for shade in range(1, SHADES + 1):
+        # The counts that get this shade: (shade - 1) / 3 of the most, exclusive, to shade / 3.
+        low, high = (shade - 1) * most // SHADES + 1, shade * most // SHADES
+        if most and low <= high:
+            legend.append({"shade": shade, "low": low, "high": high})
+    return legend
 
 
 def _matrix_counts(user, programme):
-    cell_counts, stream_counts = Counter(), Counter()
+    """Both tables' counts from one statement: the kinds' groups, at most 60 each, in a UNION ALL."""
+    groups = []
     for model in knowledge_models():
         items = model.objects.visible_to(user).order_by()
         if programme is not None:
             items = items.filter(programme=programme)
-        # One pass over the items: at most 60 groups, summed into both tables.
-        for row in items.values("order", "level", "stream", "mode").annotate(n=Count("*")):
-            cell_counts[row["order"], row["level"]] += row["n"]
-            stream_counts[row["stream"], row["mode"]] += row["n"]
+        groups.append(items.values("order", "level", "stream", "mode").annotate(n=Count("*")))
+    cell_counts, stream_counts = Counter(), Counter()
+    for row in groups[0].union(*groups[1:], all=True):
+        cell_counts[row["order"], row["level"]] += row["n"]
+        stream_counts[row["stream"], row["mode"]] += row["n"]
     return cell_counts, stream_counts

@@ -6,12 +6,13 @@ may see; internal and unpublished items must not leak through it.
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from cards.models import Card
-from dealkennis.models import Programme
+from dealkennis.models import Deal, Programme
 from lessons.models import Lesson
 from strategies.models import LearningStrategy
 
@@ -29,6 +30,20 @@ class PageSitemap(Sitemap):
 class ProgrammeSitemap(Sitemap):
     def items(self):
         return Programme.objects.order_by("pk")
+
+
+class DealSitemap(Sitemap):
+    """Deals whose page shows an anonymous visitor something: at least one public card or lesson.
+
+    A deal's name and partners are public anyway (its programme page lists
+    them), but a page with nothing to read is not worth a crawler's visit.
+    """
+
+    def items(self):
+        shown = Q()
+        for model in (Card, Lesson):
+            shown |= Exists(model.objects.visible_to(AnonymousUser()).filter(deal=OuterRef("pk")))
+        return Deal.objects.filter(shown).select_related("programme").order_by("pk")
 
 
 class ItemSitemap(Sitemap):
@@ -63,6 +78,7 @@ class StrategySitemap(Sitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "programmes": ProgrammeSitemap,
+    "deals": DealSitemap,
     "cards": CardSitemap,
     "lessons": LessonSitemap,
     "strategies": StrategySitemap,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("programmas/", views.programme_list, name="programme-list"),
     path("programmas/<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("programmas/<slug:programme>/<slug:slug>/", views.deal_detail, name="deal-detail"),
     path("leren/", views.learning, name="learning"),
     path(
         "toegankelijkheid/",

@@ -15,7 +15,7 @@ from cards.models import Card
 from dealkennis import framework, pages
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import Level, Mode, Status
-from dealkennis.models import Programme, knowledge_models
+from dealkennis.models import Deal, Programme, knowledge_models
 from dealkennis.search import engine
 from dealkennis.web import search as web_search
 from dealkennis.web.matrix import learning_matrix, programme_from
@@ -69,13 +69,33 @@ def programme_detail(request, slug):
         "programmes/programme_detail.html",
         {
             "programme": programme,
-            "deals": programme.deals.all(),
+            "deals": programme.deals.select_related("programme"),
+            "matrix": learning_matrix(request.user, programme),
             "cards": newest["cards"][:PROGRAMME_ITEMS],
             "lessons": newest["lessons"][:PROGRAMME_ITEMS],
             "more_cards": len(newest["cards"]) > PROGRAMME_ITEMS,
             "more_lessons": len(newest["lessons"]) > PROGRAMME_ITEMS,
         },
     )
+
+
+DEAL_ITEMS = 20
+
+
+def deal_detail(request, programme, slug):
+    """One deal: its partners and dates, and the cards and lessons from it that the reader may see."""
+    # A deal under another programme's address is not found: one address per deal.
+    deal = get_object_or_404(Deal.objects.select_related("programme"), slug=slug, programme__slug=programme)
+    # The newest of each kind, as on a programme page: a deal's whole list
+    # would need a deal filter on the lists and search, which they lack.
+    items = {
+        name: pages.listed(model.objects.visible_to(request.user).filter(deal=deal)).order_by(
+            "-published_at", "title"
+        )[:DEAL_ITEMS]
+        for name, model in (("cards", Card), ("lessons", Lesson))
+    }
+    context = {"deal": deal, "programme": deal.programme, **items}
+    return render(request, "programmes/deal_detail.html", context)
 
 
 def learning(request):
