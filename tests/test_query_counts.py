@@ -24,7 +24,8 @@ def _fill(make_card, make_lesson, count):
         # programme, deals, cards, lessons, its learning strategy, and for the heatmaps the content
         # version and one count
         ("/programmas/green-deals/", 7),
-        ("/leren/", 3),
+        # /leren/: the content version, the counts, and the learning strategies it links to
+        ("/leren/", 4),
     ],
 )
 def test_list_pages_use_a_fixed_number_of_queries(
