@@ -11,6 +11,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from dealkennis.signals import account_removed
+
 
 def can_remove_itself(user):
     # Staff accounts hold editorial history and rights: a superuser removes them.
@@ -41,3 +43,4 @@ def anonymise(user):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
     ).update(object_repr=user.username)
+    account_removed.send(sender=type(user), user=user)

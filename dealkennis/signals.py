@@ -4,7 +4,7 @@ version that keys the caches."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from taggit.models import Tag, TaggedItem
 
 from dealkennis.caching import ContentVersion
@@ -13,6 +13,10 @@ from dealkennis.search.meaning import forget_extension_state
 from dealkennis.search.suggestions import SearchWord, stored_vocabulary
 from dealkennis.search.vectors import embed_after_commit
 from dealkennis.tagging import changing_tags, link_changed_in_manager, tags_changed
+
+# Sent with `user` when a reader removes their account (accounts.privacy): apps that
+# keep something per reader forget it, without the accounts app knowing them.
+account_removed = Signal()
 
 
 # Tag links change through the item's tag manager, but also on their own (the

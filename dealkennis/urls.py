@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("dealkennis.api.urls")),
     path("kaarten/", include("cards.urls")),
     path("lessen/", include("lessons.urls")),
+    path("account/volgen/", include("follows.urls")),
     path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/beoordelen/", include(review.urlpatterns)),
