@@ -92,6 +92,7 @@ def concrete_paths(route, world):
         # A one-time link that does not (or no longer) work: a message, never an error.
         "account/wachtwoord-kiezen/<uidb64>/<token>/": ["MQ"],
         "account/uitnodiging/<uidb64>/<token>/": ["MQ"],
+        "account/volgen/afmelden/<str:token>/": ["knoeiwerk"],
     }
     if route not in values:
         pytest.fail(f"The access matrix does not know how to fill {route!r}: add it to concrete_paths().")
