@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 PERIODS = {Frequency.DAILY: datetime.timedelta(days=1), Frequency.WEEKLY: datetime.timedelta(days=7)}
 # Per followed topic, at most this many items are listed; the rest are one link away.
 ITEMS_PER_TOPIC = 20
+KEEP_DELIVERIES = datetime.timedelta(days=365)
 
 
 def period_end(now, frequency):
@@ -82,26 +83,53 @@ def changed_items(model, user, start, end):
     return model.objects.visible_to(user).filter(changed)
 
 
-def build_digest(user, start, end, programmes=None):
-    """What is new for `user` between `start` and `end`, one section per followed topic."""
-    programmes = programmes if programmes is not None else all_programmes(ContentVersion.current())
+def changed_pks(model, user, start, end, version):
+    """The primary keys of `changed_items`, read once per audience and period in a run.
+
+    Every reader of one audience (`caching.audience`) has the same `visible_to`,
+    so a run over many readers scans the items once, not once per reader; each
+    follow then only looks among these few.
+    """
+    parts = [model._meta.label, start.isoformat(), end.isoformat()]
+    return ContentVersion.cached(
+        "digest-changed",
+        user,
+        parts,
+        lambda: list(changed_items(model, user, start, end).values_list("pk", flat=True)),
+        version=version,
+    )
+
+
+def build_digest(user, start, end, programmes=None, version=None):
+    """What is new for `user` between `start` and `end`, one section per followed topic.
+
+    A run passes the content version it read when it began: whatever changes
+    during the run was published or updated after the period's end anyway.
+    """
+    version = ContentVersion.current() if version is None else version
+    programmes = programmes if programmes is not None else all_programmes(version)
     digest = Digest(user=user, start=start, end=end)
+    candidates = {model: changed_pks(model, user, start, end, version) for model in knowledge_models()}
+    if not any(candidates.values()):
+        return digest
     for follow in Follow.objects.filter(user=user).order_by("created_at", "pk"):
         topic = topic_of(follow, programmes)
         if topic is None:
             continue
         items, total = [], 0
-        for model in knowledge_models():
-            if topic.item_kind and topic.item_kind != model._meta.model_name:
+        for model, pks in candidates.items():
+            if not pks or (topic.item_kind and topic.item_kind != model._meta.model_name):
                 continue
-            matching = topic.filters.apply(changed_items(model, user, start, end))
+            # visible_to again: the cached keys only narrow the search, they never grant sight.
+            matching = topic.filters.apply(model.objects.visible_to(user).filter(pk__in=pks))
             if topic.query:
                 matching = matching.filter(
                     search_vector=PrefixSearchQuery(without_question_words(topic.query))
                 )
             matching = matching.distinct().order_by("-updated_at")
-            total += matching.count()
-            items += matching.select_related("programme").without_search_fields()[:ITEMS_PER_TOPIC]
+            found = list(matching.select_related("programme").without_search_fields()[: ITEMS_PER_TOPIC + 1])
+            total += len(found) if len(found) <= ITEMS_PER_TOPIC else matching.count()
+            items += found
         if items:
             items.sort(key=lambda item: item.updated_at, reverse=True)
             for item in items:
@@ -169,7 +197,8 @@ def send_digests(now=None, stdout=None):
     """Send every reader's digest that is due; safe to run as often as you like."""
     now = now or timezone.now()
     report = Report()
-    programmes = all_programmes(ContentVersion.current())
+    version = ContentVersion.current()
+    programmes = all_programmes(version)
     subscribers = (
         Subscription.objects.exclude(frequency=Frequency.NONE)
         .filter(user__is_active=True, user__follows__isnull=False)
@@ -178,17 +207,19 @@ def send_digests(now=None, stdout=None):
         .distinct()
         .order_by("pk")
     )
+    # Only a reader's last period counts; older records are kept a year, then forgotten.
+    Delivery.objects.filter(period_end__lt=now - KEEP_DELIVERIES).delete()
     connection = get_connection()
     try:
         for pk in list(subscribers):
-            outcome = _send_one(pk, now, programmes, connection)
+            outcome = _send_one(pk, now, programmes, version, connection)
             setattr(report, outcome, getattr(report, outcome) + 1)
     finally:
         connection.close()
     return report
 
 
-def _send_one(subscription_pk, now, programmes, connection):
+def _send_one(subscription_pk, now, programmes, version, connection):
     with transaction.atomic():
         subscription = (
             Subscription.objects.select_for_update(skip_locked=True, of=("self",))
@@ -208,7 +239,7 @@ def _send_one(subscription_pk, now, programmes, connection):
         start = end - PERIODS[subscription.frequency]
         if last is not None and last.period_end > start:
             start = last.period_end
-        digest = build_digest(user, start, end, programmes)
+        digest = build_digest(user, start, end, programmes, version)
         Delivery.objects.create(user=user, period_start=start, period_end=end, items=digest.count)
         if not digest.count:
             return "empty"

@@ -330,3 +330,39 @@ def test_a_token_for_another_purpose_does_not_unsubscribe(client, member):
     Subscription.objects.create(user=member)
     assert client.post(f"/account/volgen/afmelden/{forged}/").status_code == 400
     assert Subscription.objects.get(user=member).frequency == Frequency.WEEKLY
+
+
+def test_a_long_section_lists_twenty_and_links_to_the_rest(received, make_card):
+    reader("lezer", programme="programme=green-deals")
+    for number in range(23):
+        make_card(title=f"Kaart nummer {number}")
+
+    send_digests(next_week())
+
+    [message] = received()
+    text = text_of(message)
+    assert text.count("Nieuw (") == 20
+    assert f"En nog 3 items: {SITE}/programmas/green-deals/" in text
+    assert message["Subject"] == "Dealkennis: 20 nieuwe of bijgewerkte items"
+
+
+def test_readers_of_one_audience_share_one_scan_of_what_changed(django_assert_num_queries, programme):
+    first = reader("een", programme="programme=green-deals")
+    second = reader("twee", tag="tag=toetreden")
+    end = period_end(next_week(), Frequency.WEEKLY)
+    start = end - datetime.timedelta(days=7)
+    # Nothing changed: one scan per kind of item, and no query per follow.
+    with django_assert_num_queries(2):
+        assert build_digest(first, start, end, [programme], version=1).sections == []
+    with django_assert_num_queries(0):
+        assert build_digest(second, start, end, [programme], version=1).sections == []
+
+
+def test_records_older_than_a_year_are_forgotten(programme):
+    user = reader("lezer", programme="programme=green-deals")
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Delivery.objects.create(
+        user=user, period_start=long_ago - datetime.timedelta(days=7), period_end=long_ago
+    )
+    send_digests(next_week())
+    assert [delivery.period_end > long_ago for delivery in Delivery.objects.filter(user=user)] == [True]
