@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -27,33 +28,36 @@ from follows.topics import Refused, topic, topic_of
 MAX_FOLLOWS = 100
 
 
-def _next_url(request):
+def _back_url(request):
+    """The page the button was on: a path on this site, else "Wat ik volg"."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+    # A path only: redirect() would take any other word for the name of a view.
+    on_site = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    if on_site and target.startswith("/") and "\x00" not in target:
         return target
-    return None
+    return reverse("following")
 
 
 @require_POST
 def change(request):
     """Follow (`action=follow`) or stop following a topic, then back to the page the button was on."""
-    back = _next_url(request) or "following"
+    back = _back_url(request)
     if not request.user.is_authenticated:
-        return redirect_to_login(back if back != "following" else request.path)
+        return redirect_to_login(back)
     try:
         chosen = topic(
             request.POST.get("kind", ""), QueryDict(request.POST.get("key", "")[:2000]), _programmes()
         )
     except Refused as refusal:
         messages.error(request, str(refusal))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     follows = Follow.objects.filter(user=request.user)
     if request.POST.get("action") == "follow":
         if follows.count() >= MAX_FOLLOWS:
             messages.error(
                 request, _("Je volgt al %(count)s onderwerpen; stop er eerst een.") % {"count": MAX_FOLLOWS}
             )
-            return redirect(back)
+            return HttpResponseRedirect(back)
         try:
             with transaction.atomic():
                 Follow.objects.get_or_create(user=request.user, kind=chosen.kind, key=chosen.key)
@@ -64,7 +68,7 @@ def change(request):
     else:
         follows.filter(kind=chosen.kind, key=chosen.key).delete()
         messages.success(request, _("Je volgt niet meer: %(topic)s.") % {"topic": chosen.label()})
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required

@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import given
+from hypothesis import strategies as st
 
 from follows.models import Follow, Frequency, Subscription
+from tests.test_bad_input import ANY_TEXT, FAST
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,26 @@ def test_removing_an_account_forgets_what_it_followed(member_client, member, pro
     assert not get_user_model().objects.get(pk=member.pk).is_active
     assert not Follow.objects.filter(user=member).exists()
     assert not Subscription.objects.filter(user=member).exists()
+
+
+def test_sixteen_matrix_buttons_cost_one_query(member_client, member, django_assert_num_queries):
+    member_client.get("/leren/")  # the counts and programmes are cached
+    Follow.objects.create(user=member, kind="cell", key="order=second&level=task")
+    # Session, user, content version, and the reader's follows once for all sixteen buttons.
+    with django_assert_num_queries(4):
+        page = member_client.get("/leren/").content.decode()
+    assert page.count("Niet meer volgen") == 1 and page.count(">Volgen<") == 15
+
+
+@FAST
+@given(
+    kind=st.sampled_from(["programme", "tag", "cell", "search"]) | ANY_TEXT, key=ANY_TEXT, next_url=ANY_TEXT
+)
+def test_any_follow_request_is_answered_without_a_500(member_client, member, programme, kind, key, next_url):
+    before = set(Follow.objects.filter(user=member).values_list("kind", "key"))
+    response = follow(member_client, kind, key, next_url)
+    assert response.status_code == 302
+    after = set(Follow.objects.filter(user=member).values_list("kind", "key"))
+    # At most the one topic asked for, stored canonically (no NUL, within the kinds).
+    assert len(after - before) <= 1
+    assert all(kind in ("programme", "tag", "cell", "search") and "\x00" not in key for kind, key in after)
