@@ -12,7 +12,9 @@ Idempotence: a reader's period is recorded (`Delivery`, unique per reader and
 period end) in the same transaction that hands the mail to the SMTP server, and
 that transaction commits right after the send. A run that crashes halfway has
 committed every mail it sent, so the next run skips those readers; a mail the
-server refused rolls its record back and is tried again next run. The reader's
+server refused rolls its record back and is tried again next run. Only a crash
+in the instant between the server's "250 OK" and the commit could send one
+reader's mail twice: SMTP offers no way to make that instant atomic. The reader's
 subscription row is locked while it is handled (skipping rows another run holds),
 so two overlapping runs never mail one reader twice.
 """
@@ -193,7 +195,7 @@ class Report:
     failed: int = 0
 
 
-def send_digests(now=None, stdout=None):
+def send_digests(now=None):
     """Send every reader's digest that is due; safe to run as often as you like."""
     now = now or timezone.now()
     report = Report()
