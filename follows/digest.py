@@ -75,6 +75,15 @@ class Digest:
     sections: list = field(default_factory=list)
 
     @property
+    def first_day(self):
+        return timezone.localtime(self.start).date()
+
+    @property
+    def last_day(self):
+        # The end is the midnight after the period: the mail names the last day in it.
+        return timezone.localtime(self.end - datetime.timedelta(microseconds=1)).date()
+
+    @property
     def count(self):
         return len({(item.kind, item.pk) for section in self.sections for item in section.items})
 

@@ -152,3 +152,11 @@ def test_any_follow_request_is_answered_without_a_500(member_client, member, pro
     # At most the one topic asked for, stored canonically (no NUL, within the kinds).
     assert len(after - before) <= 1
     assert all(kind in ("programme", "tag", "cell", "search") and "\x00" not in key for kind, key in after)
+
+
+def test_the_pages_speak_english_when_chosen(member_client, member, programme):
+    member_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    follow(member_client, "programme", "programme=green-deals")
+    page = member_client.get("/account/volgen/").content.decode()
+    assert "What I follow" in page and "Programme Green Deals" in page and "Stop following" in page
+    assert "Weekly" in page and "No e-mail" in page
