@@ -21,6 +21,9 @@ from follows.models import Kind
 # The kinds of item a saved search may be narrowed to (the search page's `type`).
 ITEM_KINDS = ("card", "lesson")
 CELL_AXES = (("order", "level"), ("stream", "mode"))
+# Longer keys would not fit the unique index on (user, kind, key); a query is at most 200
+# characters, but a tag and a query in another script can take more once percent-encoded.
+MAX_KEY_LENGTH = 1000
 
 
 class Refused(ValueError):
@@ -119,4 +122,7 @@ def _search(params, programmes):
     pairs = [("q", query)] if query else []
     pairs += [("type", item_kind)] if item_kind else []
     pairs += [(name, filters.active[name]) for name in FILTER_NAMES if name in filters.active]
-    return Topic(kind=Kind.SEARCH, key=urlencode(pairs), filters=filters, query=query, item_kind=item_kind)
+    key = urlencode(pairs)
+    if len(key) > MAX_KEY_LENGTH:
+        raise Refused(_("Deze zoekopdracht is te lang om te volgen. Maak hem korter."))
+    return Topic(kind=Kind.SEARCH, key=key, filters=filters, query=query, item_kind=item_kind)
