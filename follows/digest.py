@@ -112,6 +112,12 @@ def changed_pks(model, user, start, end, version):
 
 
 def build_digest(user, start, end, programmes=None, version=None):
+    # The mail is Dutch whatever language the process has active: the labels are made here.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_digest(user, start, end, programmes, version)
+
+
+def _build_digest(user, start, end, programmes, version):
     """What is new for `user` between `start` and `end`, one section per followed topic.
 
     A run passes the content version it read when it began: whatever changes

@@ -369,3 +369,15 @@ def test_records_older_than_a_year_are_forgotten(programme):
     )
     send_digests(next_week())
     assert [delivery.period_end > long_ago for delivery in Delivery.objects.filter(user=user)] == [True]
+
+
+def test_the_mail_is_dutch_whatever_language_is_active(received, make_card):
+    from django.utils import translation
+
+    reader("lezer", cell="stream=social&mode=experiential")
+    make_card(title="Samen leren")
+    with translation.override("en"):
+        send_digests(next_week())
+    [message] = received()
+    assert message["Subject"] == "Dealkennis: 1 nieuw of bijgewerkt item"
+    assert "== Sociaal × Ervaringsleren ==" in text_of(message)
