@@ -43,4 +43,4 @@ def anonymise(user):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
     ).update(object_repr=user.username)
-    account_removed.send(sender=anonymise, user=user)
+    account_removed.send(sender=type(user), user=user)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "strategies",
     "people",
+    "follows",
 ]
 
 MIDDLEWARE = [

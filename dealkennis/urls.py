@@ -11,6 +11,7 @@ urlpatterns = [
     path("kaarten/", include("cards.urls")),
     path("lessen/", include("lessons.urls")),
     path("leerstrategieen/", include("strategies.urls")),
+    path("account/volgen/", include("follows.urls")),
     path("account/", include("accounts.urls")),
     path("mensen/", include("people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -149,6 +149,7 @@ def concrete_paths(route, world):
         # A one-time link that does not (or no longer) work: a message, never an error.
         "account/wachtwoord-kiezen/<uidb64>/<token>/": ["MQ"],
         "account/uitnodiging/<uidb64>/<token>/": ["MQ"],
+        "account/volgen/afmelden/<str:token>/": ["knoeiwerk"],
     }
     if route == "programmas/<slug:programme>/<slug:slug>/":
         return [world["deal"].get_absolute_url()]

@@ -644,6 +644,30 @@ def test_my_submissions_page_has_no_wcag_violations(member_page, site):
     assert_no_axe_violations(page)
 
 
+def test_member_follows_a_programme_and_manages_it_on_wat_ik_volg(member_page, site):
+    page = member_page
+    page.goto(f"/programmas/{site.programme_slug}/")
+    page.get_by_role("button", name=re.compile(r"^Volgen")).click()
+    expect(page.get_by_role("status")).to_contain_text("Je volgt nu: Programma")
+    expect(page.get_by_role("button", name=re.compile(r"^Niet meer volgen"))).to_be_visible()
+    page.get_by_role("link", name="Wat ik volg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wat ik volg")
+    expect(page.get_by_role("radio", name="Wekelijks")).to_be_checked()
+    assert_no_axe_violations(page)
+    page.get_by_role("radio", name="Dagelijks").check()
+    page.get_by_role("button", name="Bewaren").click()
+    expect(page.get_by_role("radio", name="Dagelijks")).to_be_checked()
+    page.get_by_role("button", name=re.compile(r"^Niet meer volgen")).click()
+    expect(page.get_by_text("Je volgt nog niets.")).to_be_visible()
+
+
+def test_learning_page_with_follow_buttons_has_no_wcag_violations(member_page):
+    page = member_page
+    page.goto("/leren/")
+    expect(page.locator("form.follow-form")).to_have_count(16)
+    assert_no_axe_violations(page)
+
+
 ADMIN_PAGES = {
     "index": lambda site: "/admin/",
     "lesson list": lambda site: "/admin/lessons/lesson/",

@@ -1,4 +1,4 @@
-"""Cards and lessons stay side by side: neither app imports the other; they meet through the relation."""
+"""Cards, lessons and follows stay side by side: no app imports another; they meet through the core."""
 
 import ast
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("cards", "lessons")
+APPS = ("cards", "lessons", "follows")
 
 
 def imported_apps(path):
