@@ -57,7 +57,8 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None):
             # vector: five times the statement's time for a common word at 100k.
             kind = kinds[index]
             by_words = Case(When(pk__in=list(meaning.get(kind, ())), then=by_words), default=Value(True))
-        rows = queryset.order_by().annotate(by_words=by_words).values("pk", *FACET_COLUMNS, "by_words", *dated)
+        rows = queryset.order_by().annotate(by_words=by_words)
+        rows = rows.values("pk", *FACET_COLUMNS, "by_words", *dated)
         inner, inner_params = rows.query.sql_with_params()
         model = queryset.model
         through = model._meta.get_field("tags").through
