@@ -356,6 +356,23 @@ def test_a_very_common_word_ranks_only_the_newest_matches_but_counts_all(client,
     assert titles[-1] == "Heisessie heisessie heisessie"
 
 
+def test_the_first_page_ranks_the_newest_matches_the_reader_may_see(
+    client, make_lesson, monkeypatch, settings
+):
+    # As in production, the cached rows are the ranked ones: the facets' statement finds them.
+    monkeypatch.setattr("dealkennis.search.engine.RANK_LIMIT", 3)
+    monkeypatch.setattr("dealkennis.search.engine.CACHED_ROWS", 3)
+    settings.PAGE_SIZE = 3
+    oldest = make_lesson(title="Heisessie heisessie heisessie")
+    type(oldest).objects.filter(pk=oldest.pk).update(published_at="2020-01-01T00:00:00Z")
+    for number in range(4):
+        make_lesson(title=f"Heisessie {number}", body="Verder niets.")
+    make_lesson(title="Heisessie intern", visibility="internal")
+    outcome = client.get("/zoeken/", {"q": "heisessie"}).context["outcome"]
+    assert outcome.total == 5
+    assert sorted(hit.item.title for hit in outcome.hits) == ["Heisessie 1", "Heisessie 2", "Heisessie 3"]
+
+
 def test_related_items_prefer_other_programmes_and_respect_visibility(
     client, make_card, make_lesson, other_programme
 ):

@@ -4,7 +4,10 @@ At 100,000 items a word such as "deal" is in most of them; here the bounds are
 lowered so that a handful of items takes the same path.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from cards.models import Card
 from dealkennis.search import estimate
@@ -79,6 +82,35 @@ def test_a_common_phrase_is_checked_on_the_newest_items_holding_its_words(
     # The two cards holding all three words are the candidates; one holds the phrase.
     assert [hit.item.title for hit in outcome.hits] == ["Het team op heisessie"]
     assert outcome.total == outcome.facets["type"]["card"] == 1
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["gin-index", "date-index"])
+def test_a_common_phrase_finds_the_same_newest_candidates_however_they_are_found(
+    client, make_card, small_bounds, hundred_visible, monkeypatch, settings, walk
+):
+    settings.PAGE_SIZE = 3
+    monkeypatch.setattr(estimate, "_walk", lambda candidates, total: walk)
+    start = timezone.now() - timedelta(days=30)
+    make_card(title="Het oudste: team op heisessie", published_at=start)
+    names = ["Anna", "Bram", "Cor", "Dirk"]
+    for day, name in enumerate(names, start=1):
+        make_card(title=f"{name}: team op heisessie", published_at=start + timedelta(days=day))
+    make_card(title="Een heisessie voor het team", published_at=start + timedelta(days=9))
+    outcome, _page = search_page(client, '"team op heisessie"')
+    # The newest 4 candidates are the sample, 3 of them with the phrase, each
+    # standing for 100 / 4 items; the two oldest are left out either way.
+    assert outcome.estimated
+    assert outcome.total == 75
+    titles = sorted(hit.item.title for hit in outcome.hits)
+    assert titles == [f"{name}: team op heisessie" for name in names[1:]]
+
+
+def test_a_phrase_most_items_hold_walks_the_date_index_and_a_rarer_one_does_not():
+    assert estimate._walk(candidates=30_000, total=40_000)
+    assert not estimate._walk(candidates=1_500, total=40_000)
+    # In a small corpus the GIN index reads fewer rows, however common the phrase.
+    assert not estimate._walk(candidates=600, total=1_000)
+    assert not estimate._walk(candidates=0, total=0)
 
 
 def test_too_few_matches_in_the_sample_are_counted_exactly(

@@ -30,6 +30,7 @@ from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.query import (
     OPERATORS,
     AmongFirst,
+    AmongIds,
     PrefixSearchQuery,
     local_settings,
     query_words,
@@ -152,6 +153,9 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
 
     matched = base if tsquery is None else _matching(base, tsquery)
     filtered = bool(filters.active or kind)
+    limit = row_limit or CACHED_ROWS
+    # The facets' statement also finds the newest matches, which are all that is ranked.
+    newest = RANK_LIMIT if limit <= RANK_LIMIT else None
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
     if tsquery is not None and row_limit is None:
         estimated = estimate.estimated(
@@ -162,11 +166,12 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     if any(meaning.values()):
         # Counts, facets and pages describe exactly what is shown: the items
         # found by words and those that joined by meaning, counted in one pass.
-        facets = count_facets(_joined(matched, base, meaning), programmes, words=tsquery, meaning=meaning)
+        joined = _joined(matched, base, meaning)
+        facets = count_facets(joined, programmes, words=tsquery, meaning=meaning, newest=newest)
         word_total = facets["words"]
     else:
         meaning = {}
-        facets = count_facets(matched, programmes)
+        facets = count_facets(matched, programmes, newest=newest)
         word_total = facets["total"]
     rank_query, held_words = tsquery, None
     # Too few items hold every word: widen to items holding any of them, ranked
@@ -176,7 +181,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     if few and not meaning and len(words) > 1 and not OPERATORS.search(f" {terms} "):
         any_word = PrefixSearchQuery(terms, any_word=True)
         widened = _matching(base, any_word)
-        widened_facets = count_facets(widened, programmes)
+        widened_facets = count_facets(widened, programmes, newest=newest)
         if widened_facets["total"] > word_total:
             matched, facets, found["widened"] = widened, widened_facets, True
             rank_query, held_words, word_total = any_word, words, widened_facets["total"]
@@ -207,10 +212,12 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
                     matched, rank_query, held_words = corrected_matched, corrected_query, None
                     if meaning:
                         joined = _joined(matched, base, meaning)
-                        facets = count_facets(joined, programmes, words=corrected_query, meaning=meaning)
+                        facets = count_facets(
+                            joined, programmes, words=corrected_query, meaning=meaning, newest=newest
+                        )
                         word_total = facets["words"]
                     else:
-                        facets = count_facets(matched, programmes)
+                        facets = count_facets(matched, programmes, newest=newest)
                         word_total = facets["total"]
 
     if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
@@ -221,8 +228,8 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
                 "gezocht kan worden. Gebruik een inhoudelijk woord."
             )
         )
-    limit = row_limit or CACHED_ROWS
-    word_rows = list(_ordered_rows(matched, rank_query, held_words, sort, word_total, limit)[:limit])
+    ordered = _ordered_rows(matched, rank_query, held_words, sort, word_total, limit, facets.get("newest"))
+    word_rows = list(ordered[:limit])
     rows = [tuple(row[:2]) for row in word_rows]
     if meaning:
         # The facets tested the items found by meaning against the words.
@@ -288,9 +295,18 @@ def _search_settings(query, by_meaning):
     return local_settings({"enable_seqscan": "off", **unhurried, **(hybrid.settings() if by_meaning else {})})
 
 
-def _ordered_rows(matched, rank_query, held_words, sort, total, limit):
+def _ordered_rows(matched, rank_query, held_words, sort, total, limit, newest=None):
+    """The rows in order; `newest`: per kind, the newest RANK_LIMIT matches' pks (see `count_facets`)."""
     ranked = [
-        _ranked_rows(name, qs, rank_query, held_words, bounded=total > RANK_LIMIT, limit=limit)
+        _ranked_rows(
+            name,
+            qs,
+            rank_query,
+            held_words,
+            bounded=total > RANK_LIMIT,
+            limit=limit,
+            newest_ids=None if newest is None else newest[name],
+        )
         for name, qs in matched.items()
     ]
     rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
@@ -304,8 +320,13 @@ def _has_lexemes(query):
         return cursor.fetchone()[0] > 0
 
 
-def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit):
-    if bounded:
+def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit, newest_ids=None):
+    if newest_ids is not None and limit <= RANK_LIMIT:
+        # Found with the facets: the newest RANK_LIMIT matches, or all of
+        # them when there are no more (unbounded), each read through the
+        # primary key instead of finding every match again.
+        queryset = queryset.model.objects.filter(AmongIds("pk", newest_ids))
+    elif bounded:
         # Ranking reads every ranked row's search vector. For a word that
         # matches thousands of items, only the newest RANK_LIMIT matches are
         # ranked; the older ones follow them, newest first. The first pages

@@ -29,7 +29,7 @@ def empty_facets(programmes):
     return facets
 
 
-def count_facets(matched, programmes, words=None, meaning=None):
+def count_facets(matched, programmes, words=None, meaning=None, newest=None):
     """Counts per facet value over what matches: one statement, one pass over each model's matches.
 
     With `words` (a tsquery), "words" counts how many of the matches it
@@ -37,14 +37,19 @@ def count_facets(matched, programmes, words=None, meaning=None):
     With `meaning` ({kind: pks} that joined by meaning), every other match is
     known to be found by words, so only those few are tested against `words`;
     "meaning_words" lists those the words found too, as [kind, pk].
+    With `newest` (a number), "newest" holds per kind the pks of that many of
+    the newest matches found by words: the engine ranks those without finding
+    the matches a second time (for a word in thousands of items, that second
+    pass read every match's row again: most of the ranking statement's time).
     """
     facets = empty_facets(programmes)
     slugs = {programme.pk: programme.slug for programme in programmes}
     kinds, ctes, selects, params, select_params = list(matched), [], [], [], []
-    columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words")]
+    dated = ("published_at",) if newest else ()
+    columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words", *dated)]
     # One grouping over all facet columns at once (a few hundred groups at
     # most); each facet's counts are its sums, added up below.
-    grouped = ", ".join(columns[1:])
+    grouped = ", ".join(columns[1 : len(FACET_COLUMNS) + 2])
     for index, queryset in enumerate(matched.values()):
         by_words = Value(True) if words is None else ExpressionWrapper(Q(search_vector=words), BooleanField())
         if words is not None and meaning is not None:
@@ -52,7 +57,8 @@ def count_facets(matched, programmes, words=None, meaning=None):
             # vector: five times the statement's time for a common word at 100k.
             kind = kinds[index]
             by_words = Case(When(pk__in=list(meaning.get(kind, ())), then=by_words), default=Value(True))
-        rows = queryset.order_by().annotate(by_words=by_words).values("pk", *FACET_COLUMNS, "by_words")
+        rows = queryset.order_by().annotate(by_words=by_words)
+        rows = rows.values("pk", *FACET_COLUMNS, "by_words", *dated)
         inner, inner_params = rows.query.sql_with_params()
         model = queryset.model
         through = model._meta.get_field("tags").through
@@ -64,10 +70,12 @@ def count_facets(matched, programmes, words=None, meaning=None):
         selects.append(
             f"SELECT {index}, {grouped}, NULL, count(*) FROM matched{index} GROUP BY {grouped} UNION ALL "  # noqa: S608
             f"SELECT {index}, {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
-            f"SELECT item.tag_id, count(*) AS n FROM matched{index} AS matched CROSS JOIN LATERAL ("
-            f"SELECT tag_id FROM {tagged_table} WHERE object_id = matched.id AND content_type_id = %s"
-            # OFFSET 0: each match's tags through the index, never a walk of all items' tags.
-            " OFFSET 0) AS item GROUP BY item.tag_id"
+            # The matches' tags in one scan of the (type, item) index for all
+            # their ids at once: PostgreSQL reads each index page once for the
+            # ids on it, where a lookup per match read a page per match (a
+            # medium word at 100k items: a fifth less CPU for this statement).
+            f"SELECT item.tag_id, count(*) AS n FROM {tagged_table} AS item WHERE item.content_type_id = %s"
+            f" AND item.object_id = ANY(ARRAY(SELECT id FROM matched{index})) GROUP BY item.tag_id"
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
         select_params.append(ContentType.objects.get_for_model(model).pk)
@@ -78,6 +86,14 @@ def count_facets(matched, programmes, words=None, meaning=None):
                 f" FROM matched{index} WHERE by_words AND id = ANY(%s)"
             )
             select_params.append(list(meaning[kinds[index]]))
+        if newest:
+            # A row without a programme that was not found by words: one of the newest word matches.
+            selects.append(
+                f"SELECT {index}, {', '.join(['NULL'] * len(FACET_COLUMNS))}, FALSE, NULL, id"  # noqa: S608
+                f" FROM (SELECT id FROM matched{index} WHERE by_words"
+                " ORDER BY published_at DESC NULLS LAST LIMIT %s) AS newest"
+            )
+            select_params.append(newest)
     sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}"  # noqa: S608 - ORM-built SQL and constants
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *select_params])
@@ -85,9 +101,14 @@ def count_facets(matched, programmes, words=None, meaning=None):
     tags = Counter()
     facets["type"] = dict.fromkeys(kinds, 0)
     facets["meaning_words"] = []
+    if newest:
+        facets["newest"] = {kind: [] for kind in kinds}
     for index, *values, tag, count in rows:
         if tag is None and values[0] is None:
-            facets["meaning_words"].append([kinds[index], count])
+            if values[-1]:
+                facets["meaning_words"].append([kinds[index], count])
+            else:
+                facets["newest"][kinds[index]].append(count)
             continue
         if tag is not None:
             tags[tag] += count

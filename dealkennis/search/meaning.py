@@ -103,7 +103,8 @@ class CosineDistance(models.Func):
 
     def __init__(self, expression, vector):
         super().__init__(AsVector(expression))
-        self.vector = vector_literal(vector)
+        # Already text when one vector is compared in several statements' parts.
+        self.vector = vector if isinstance(vector, str) else vector_literal(vector)
 
     def as_sql(self, compiler, connection, **extra):
         sql, params = super().as_sql(compiler, connection, **extra)
@@ -150,6 +151,7 @@ def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> 
         return {key: [] for key in querysets}
     keys = list(querysets)
     parts, params = [], []
+    query_vector = vector_literal(query_vector)
     for index, key in enumerate(keys):
         rows, columns = by_meaning(querysets[key], query_vector), ["pk", "meaning_distance"]
         if extra is not None:

@@ -293,3 +293,17 @@ class AmongFirst(Func):
         lhs, lhs_params = compiler.compile(field)
         rhs, rhs_params = compiler.compile(subquery)
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+class AmongIds(Func):
+    """`pk = ANY(%s)` for a list of primary keys, as one array parameter (never one placeholder each)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field, ids):
+        super().__init__(F(field))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, lhs_params = compiler.compile(self.get_source_expressions()[0])
+        return f"{lhs} = ANY(%s)", (*lhs_params, self.ids)
