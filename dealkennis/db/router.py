@@ -93,7 +93,8 @@ class ReplicaStatus:
         return self.state == "up"
 
 
-# Replay lag: when everything received has been replayed, the replica is as
+# Replay lag: when everything received has been replayed (after a restart the
+# receive position may even start behind the replay one), the replica is as
 # new as the WAL it has (0 s), however long ago the primary last wrote; only
 # with WAL waiting to be replayed is the age of the last replayed transaction
 # the lag (an overestimate after an idle spell, which errs on the safe side).
@@ -101,7 +102,7 @@ class ReplicaStatus:
 LAG_SQL = """
 SELECT pg_is_in_recovery(),
        COALESCE((SELECT status = 'streaming' FROM pg_stat_wal_receiver LIMIT 1), false),
-       CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+       CASE WHEN pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() THEN 0
             ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) END
 """
 
