@@ -1,10 +1,13 @@
 """Cached pages follow every change, including one that races a request."""
 
+import uuid
+
 import pytest
+from django.core.cache import caches
 from taggit.models import Tag, TaggedItem
 
 from cards.models import Card
-from dealkennis.caching import ContentVersion
+from dealkennis.caching import ContentVersion, clear_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +111,54 @@ def test_a_deleted_deals_name_no_longer_finds_its_former_items(client, make_card
     assert found_titles(client, "voorbeeld") == ["Kaart"]
     deal.delete()
     assert found_titles(client, "voorbeeld") == []
+
+
+@pytest.fixture
+def shared_redis_cache(settings):
+    """Both caches in the machine's Redis under a prefix of this test's own."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis answers at 127.0.0.1:6379")
+    prefix = f"dk-test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": f"{prefix}-{name}",
+        }
+        for name in ("default", "fragments")
+    }
+    yield client, prefix
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def test_with_a_shared_cache_clearing_removes_only_this_sites_keys(shared_redis_cache):
+    client, prefix = shared_redis_cache
+    foreign = f"{prefix}-another-site:1:answer"
+    client.set(foreign, "42")
+    caches["default"].set("results", [1, 2])
+    caches["fragments"].set("fragment", "<li>")
+    assert caches["default"].get("results") == [1, 2]
+    clear_caches()
+    assert caches["default"].get("results") is None and caches["fragments"].get("fragment") is None
+    assert client.get(foreign) == b"42"
+
+
+def test_with_a_shared_cache_a_new_content_version_is_seen_by_every_server(
+    shared_redis_cache, client, make_card
+):
+    make_card(title="Gedeelde kennis over bodemdaling")
+    assert found_titles(client, "bodemdaling") == ["Gedeelde kennis over bodemdaling"]
+    # What another server would find: the answer in Redis, under the content version.
+    keys = list(shared_redis_cache[0].scan_iter(match=f"{shared_redis_cache[1]}*"))
+    assert keys, "the search was not cached in Redis"
+    make_card(title="Nog meer over bodemdaling")
+    assert sorted(found_titles(client, "bodemdaling")) == [
+        "Gedeelde kennis over bodemdaling",
+        "Nog meer over bodemdaling",
+    ]

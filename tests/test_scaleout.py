@@ -5,6 +5,7 @@ runs in processes configured by the environment, as on production machines.
 """
 
 import contextlib
+import json
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from redis import Redis
 
 from tests import scaleout_servers as servers
 
@@ -153,15 +155,20 @@ def start_gunicorn(env, port):
 def test_two_app_servers_sharing_redis_serve_a_mixed_load_and_no_stale_page(cluster):
     primary, replica, cache_url = cluster
     env = servers.app_environment(primary, replica, cache_url, DEALKENNIS_REPLICA_CHECK_SECONDS=1)
+    prefix = env["DEALKENNIS_CACHE_PREFIX"]
+    redis = Redis.from_url(cache_url)
     ports = [servers.free_port(), servers.free_port()]
     apps = [start_gunicorn(env, port) for port in ports]
     try:
         word = "zeldzaamheidsproef"
         search = f"/zoeken/?q={quote(word)}"
-        # Both servers cache the empty answer under the current content version.
+        # Both servers cache the empty answer under the current content version, in Redis.
         for port in ports:
             status, body = fetch(port, search)
             assert status == 200 and "Uitgelicht " + word not in body
+        assert any(redis.scan_iter(match=f"{prefix}-*")), "nothing was cached in Redis"
+        for port in ports:
+            assert json.loads(fetch(port, "/gezondheid/")[1])["databases"]["replica1"]["status"] == "up"
         statuses, stop = [], threading.Event()
 
         def reader(port):
@@ -190,6 +197,8 @@ def test_two_app_servers_sharing_redis_serve_a_mixed_load_and_no_stale_page(clus
                 status, body = fetch(port, search)
                 assert status == 200 and f"Uitgelicht {word}" in body
     finally:
+        for key in redis.scan_iter(match=f"{prefix}-*"):
+            redis.delete(key)
         for process in apps:
             process.terminate()
         for process in apps:
