@@ -357,6 +357,9 @@ IMPORT_MAX_BYTES = env_int("DEALKENNIS_IMPORT_MAX_MB", 10) * 1024 * 1024
 # in the system's temporary directory); unconfirmed ones are removed after this many hours.
 IMPORT_UPLOAD_DIR = os.environ.get("DEALKENNIS_IMPORT_DIR", "").strip() or None
 IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("DEALKENNIS_IMPORT_MAX_AGE_HOURS", 6)
+# With a shared cache they wait there instead, so any app server can confirm
+# what another previewed (dealkennis.importing), unless DEALKENNIS_IMPORT_DIR is set.
+IMPORT_UPLOADS_IN_CACHE = bool(CACHE_URL)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
