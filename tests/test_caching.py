@@ -8,6 +8,7 @@ from taggit.models import Tag, TaggedItem
 
 from cards.models import Card
 from dealkennis.caching import ContentVersion, clear_caches
+from tests import scaleout_servers
 
 pytestmark = pytest.mark.django_db
 
@@ -114,19 +115,19 @@ def test_a_deleted_deals_name_no_longer_finds_its_former_items(client, make_card
 
 
 @pytest.fixture
-def shared_redis_cache(settings):
-    """Both caches in the machine's Redis under a prefix of this test's own."""
+def shared_redis_cache(settings, tmp_path):
+    """Both caches in a real Redis (the machine's, or one started here) under a prefix of this test's own."""
     redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.5)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis answers at 127.0.0.1:6379")
+    found = scaleout_servers.redis_url(tmp_path)
+    if found is None:
+        pytest.skip("no Redis answers at 127.0.0.1:6379 and redis-server is not installed")
+    url, process = found
+    client = redis.Redis.from_url(url)
     prefix = f"dk-test-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {
         name: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
+            "LOCATION": url,
             "KEY_PREFIX": f"{prefix}-{name}",
         }
         for name in ("default", "fragments")
@@ -135,6 +136,9 @@ def shared_redis_cache(settings):
     for key in client.scan_iter(match=f"{prefix}*"):
         client.delete(key)
     client.close()
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def test_with_a_shared_cache_clearing_removes_only_this_sites_keys(shared_redis_cache):
