@@ -93,3 +93,8 @@ def test_without_a_healthy_replica_the_primary_serves(settings, monkeypatch):
     settings.DATABASE_REPLICAS = ["replica1"]
     monkeypatch.setattr(router, "replica_status", lambda alias: ReplicaStatus("lagging", 30.0, 0.0))
     assert routed_reads(anonymous(RequestFactory().get("/programmas/")), monkeypatch)[0] == "default"
+
+
+def test_sessions_and_sign_in_lockouts_live_in_the_database_shared_by_all_servers(settings):
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
