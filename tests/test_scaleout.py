@@ -190,7 +190,7 @@ def test_two_app_servers_sharing_redis_serve_a_mixed_load_and_no_stale_page(clus
             stop.set()
             for thread in readers:
                 thread.join(timeout=60)
-        assert statuses and set(statuses) == {200}, sorted(set(statuses))
+        assert len(statuses) >= 20 and set(statuses) == {200}, (len(statuses), sorted(set(statuses)))
         # Once the replica has the change, no server answers from the old version's cache.
         for port in ports:
             for _ in range(4):
