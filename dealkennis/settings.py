@@ -288,11 +288,12 @@ if CACHE_URL:
         raise ImproperlyConfigured(
             f"DEALKENNIS_CACHE_PREFIX may hold letters, digits, - and _ only, not {_prefix!r}."
         )
-    # A Redis that stops answering costs a request at most a fraction of a second.
+    # A Redis that stops answering costs a cache call at most half a second.
     _redis = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     CACHES = {
         name: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, with a Redis that does not answer as a miss.
+            "BACKEND": "dealkennis.sharedcache.SharedRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": f"{_prefix}-{name}",
             "VERSION": env_int("DEALKENNIS_CACHE_VERSION", 1),

@@ -173,6 +173,11 @@ def redis_url(folder):
     """The machine's Redis at 127.0.0.1:6379, else one started here; (url, process or None), or None."""
     if redis_answers(6379):
         return "redis://127.0.0.1:6379/0", None
+    return start_redis(folder)
+
+
+def start_redis(folder):
+    """A redis-server of our own on a free port, keeping nothing on disk; (url, process), or None."""
     binary = shutil.which("redis-server")
     if binary is None:
         return None

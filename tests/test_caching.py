@@ -8,6 +8,7 @@ from taggit.models import Tag, TaggedItem
 
 from cards.models import Card
 from dealkennis.caching import ContentVersion, clear_caches
+from dealkennis.sharedcache import SharedRedisCache
 from tests import scaleout_servers
 
 pytestmark = pytest.mark.django_db
@@ -124,9 +125,10 @@ def shared_redis_cache(settings, tmp_path):
     url, process = found
     client = redis.Redis.from_url(url)
     prefix = f"dk-test-{uuid.uuid4().hex[:8]}"
+    SharedRedisCache._unavailable_until = 0.0
     settings.CACHES = {
         name: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dealkennis.sharedcache.SharedRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"{prefix}-{name}",
         }
@@ -166,3 +168,34 @@ def test_with_a_shared_cache_a_new_content_version_is_seen_by_every_server(
         "Gedeelde kennis over bodemdaling",
         "Nog meer over bodemdaling",
     ]
+
+
+def test_a_shared_cache_that_stops_answering_makes_pages_slower_not_fail(
+    settings, tmp_path, client, make_card
+):
+    found = scaleout_servers.start_redis(tmp_path)
+    if found is None:
+        pytest.skip("redis-server is not installed")
+    url, process = found
+    settings.CACHES = {
+        name: {
+            "BACKEND": "dealkennis.sharedcache.SharedRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": name,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        for name in ("default", "fragments")
+    }
+    try:
+        make_card(title="Kennis over dijkversterking")
+        assert found_titles(client, "dijkversterking") == ["Kennis over dijkversterking"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    make_card(title="Meer over dijkversterking")
+    assert sorted(found_titles(client, "dijkversterking")) == [
+        "Kennis over dijkversterking",
+        "Meer over dijkversterking",
+    ]
+    assert client.get("/programmas/").status_code == 200
+    SharedRedisCache._unavailable_until = 0.0  # the next test's Redis is another

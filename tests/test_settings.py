@@ -132,7 +132,7 @@ def test_replica_urls_add_mirrored_aliases_a_router_and_the_middleware_and_a_cac
     assert result.stdout.splitlines() == [
         "{'default': None, 'replica1': 'default', 'replica2': 'default'}",
         "['dealkennis.db.router.ReplicaRouter'] True",
-        "['RedisCache'] ['dk-test-default', 'dk-test-fragments']",
+        "['SharedRedisCache'] ['dk-test-default', 'dk-test-fragments']",
     ], result.stderr
 
 
