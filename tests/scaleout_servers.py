@@ -22,6 +22,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "dealkennis_scaleout"
+# Every Redis key the app servers of this test run write starts with this.
+RUN_PREFIX = f"scaleout-{uuid.uuid4().hex[:8]}"
 
 
 def postgres_bin():
@@ -207,7 +209,7 @@ def app_environment(primary, replica, cache_url, **extra):
         DATABASE_URL=primary.url(),
         DATABASE_REPLICA_URLS=replica.url(),
         CACHE_URL=cache_url,
-        DEALKENNIS_CACHE_PREFIX=f"scaleout-{uuid.uuid4().hex[:8]}",
+        DEALKENNIS_CACHE_PREFIX=f"{RUN_PREFIX}-{uuid.uuid4().hex[:8]}",
         DEALKENNIS_EMBEDDING_BACKEND="off",
         DJANGO_DEBUG="1",
         PYTHONPATH=str(ROOT),
@@ -228,3 +230,12 @@ def run_probe(env, scenario, *arguments, timeout=90):
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def forget_run_keys(cache_url):
+    """Remove what this run's app servers left in Redis (the machine's may be shared)."""
+    from redis import Redis
+
+    with Redis.from_url(cache_url) as client:
+        for key in client.scan_iter(match=f"{RUN_PREFIX}-*"):
+            client.delete(key)

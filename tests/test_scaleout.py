@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from redis import Redis
+from redis.exceptions import RedisError
 
 from tests import scaleout_servers as servers
 
@@ -53,6 +54,9 @@ def cluster():
         for server in (replica, primary):
             with contextlib.suppress(subprocess.SubprocessError):
                 server.pg_ctl("-m", "immediate", "stop")
+        if "cache_url" in locals():
+            with contextlib.suppress(OSError, RedisError):
+                servers.forget_run_keys(cache_url)
         if "redis_process" in locals() and redis_process is not None:
             redis_process.terminate()
             redis_process.wait(timeout=10)
