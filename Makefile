@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format lock clean-db vendor messages chromium wrk oidc-provider bench bench-cold bench-import
+.PHONY: install run test lint format lock clean-db vendor messages chromium wrk oidc-provider redis bench bench-cold bench-import
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: install messages
 	$(MANAGE) load_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install messages chromium wrk oidc-provider
+test: install messages chromium wrk oidc-provider redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -43,6 +43,11 @@ wrk:
 oidc-provider:
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
 	@test -d tests/oidc/node_modules/oidc-provider || npm ci --no-audit --no-fund --prefix tests/oidc
+
+# The several-servers tests share a Redis cache: the machine's at 127.0.0.1:6379,
+# or a redis-server they start themselves (installed here when missing).
+redis:
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
 
 # Search and page speed on generated corpora, in a database of its own (results
 # in bench-results/): the cold search page on 30 distinct queries per class is the

@@ -10,6 +10,7 @@ import json
 import threading
 
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import request_finished, request_started
 from django.db import models
 from django.dispatch import receiver
@@ -22,16 +23,33 @@ def audience(user):
 
 
 def clear_caches():
-    """Empty every cache of this process (after a bulk load, and between tests)."""
+    """Empty every cache of this process (after a bulk load, and between tests).
+
+    A shared Redis may hold other sites' keys, and `clear()` would flush the
+    whole database: there only our own keys (prefix and version) are deleted.
+    """
     for each in caches.all():
-        each.clear()
+        if isinstance(each, RedisCache):
+            client = each._cache.get_client(write=True)
+            pattern = each.make_key("*").replace("[", "\\[").replace("?", "\\?")
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) == 1000:
+                    client.delete(*batch)
+                    batch = []
+            if batch:
+                client.delete(*batch)
+        else:
+            each.clear()
 
 
 class ContentVersion(models.Model):
     """One counter that changes whenever published knowledge may have changed.
 
     Cached search results, facet counts and related items are keyed by it, so
-    every worker process sees a change at once without a shared cache server.
+    every worker process sees a change at once, with a shared cache server
+    (Redis) or without one.
     """
 
     value = models.BigIntegerField(default=0)

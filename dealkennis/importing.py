@@ -9,6 +9,7 @@ archive, and a small one can unpack into gigabytes. What one cell may hold
 """
 
 import decimal
+import io
 import os
 import re
 import secrets
@@ -23,6 +24,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.cache import caches
 from django.core.exceptions import FieldError, SuspiciousOperation, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -70,8 +72,18 @@ def remove_stale_uploads(folder):
             pass
 
 
+def uploads_in_cache():
+    """Whether uploads wait in the shared cache rather than in a folder of this server.
+
+    With several app servers the confirmation may reach another server than
+    the preview did: a shared cache (CACHE_URL) holds the upload for all of
+    them, unless DEALKENNIS_IMPORT_DIR names a folder (say, a shared mount).
+    """
+    return settings.IMPORT_UPLOADS_IN_CACHE and not settings.IMPORT_UPLOAD_DIR
+
+
 class UploadStorage(BaseStorage):
-    """The upload between preview and confirmation, under a random name in our folder."""
+    """The upload between preview and confirmation, under a random name in our folder or the cache."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -82,21 +94,41 @@ class UploadStorage(BaseStorage):
     def path(self):
         return upload_folder() / self.name
 
+    @property
+    def cache_key(self):
+        return f"import-upload:{self.name}"
+
     def save(self, data):
+        self.name = secrets.token_hex(16)
+        if uploads_in_cache():
+            # Unconfirmed ones expire by themselves.
+            timeout = settings.IMPORT_UPLOAD_MAX_AGE_HOURS * 3600
+            caches["default"].set(self.cache_key, bytes(data), timeout)
+            return
         folder = upload_folder()
         remove_stale_uploads(folder)
-        self.name = secrets.token_hex(16)
         descriptor = os.open(folder / self.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
 
     def read(self):
         mode = "rb" if "b" in self.read_mode else "r"
-        with open(self.path, mode, encoding=None if mode == "rb" else self.encoding) as file:
-            return file.read()
+        if not uploads_in_cache():
+            with open(self.path, mode, encoding=None if mode == "rb" else self.encoding) as file:
+                return file.read()
+        data = caches["default"].get(self.cache_key)
+        if data is None:
+            raise FileNotFoundError(self.name)
+        if mode == "rb":
+            return data
+        # As a file opened in text mode reads it: universal newlines.
+        return io.TextIOWrapper(io.BytesIO(data), encoding=self.encoding or "utf-8").read()
 
     def remove(self):
-        self.path.unlink(missing_ok=True)
+        if uploads_in_cache():
+            caches["default"].delete(self.cache_key)
+        else:
+            self.path.unlink(missing_ok=True)
 
 
 def check_xlsx(file):
@@ -244,12 +276,19 @@ class SafeImportMixin(ImportExportMixin):
             return HttpResponseRedirect(self._import_url())
         try:
             return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Expired meanwhile, or evicted from a cache that ran out of memory.
+            messages.error(
+                request, _("Dit importbestand is onbekend of verlopen. Upload het bestand opnieuw.")
+            )
+            return HttpResponseRedirect(self._import_url())
         finally:
             self._forget_upload(request, name)
 
     def _forget_upload(self, request, name):
         UploadStorage(name=name).remove()
-        remove_stale_uploads(upload_folder())
+        if not uploads_in_cache():
+            remove_stale_uploads(upload_folder())
         request.session[SESSION_KEY] = [each for each in request.session.get(SESSION_KEY, []) if each != name]
 
     def export_action(self, request):

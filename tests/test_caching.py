@@ -1,10 +1,15 @@
 """Cached pages follow every change, including one that races a request."""
 
+import uuid
+
 import pytest
+from django.core.cache import caches
 from taggit.models import Tag, TaggedItem
 
 from cards.models import Card
-from dealkennis.caching import ContentVersion
+from dealkennis.caching import ContentVersion, clear_caches
+from dealkennis.sharedcache import SharedRedisCache
+from tests import scaleout_servers
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +113,89 @@ def test_a_deleted_deals_name_no_longer_finds_its_former_items(client, make_card
     assert found_titles(client, "voorbeeld") == ["Kaart"]
     deal.delete()
     assert found_titles(client, "voorbeeld") == []
+
+
+@pytest.fixture
+def shared_redis_cache(settings, tmp_path):
+    """Both caches in a real Redis (the machine's, or one started here) under a prefix of this test's own."""
+    redis = pytest.importorskip("redis")
+    found = scaleout_servers.redis_url(tmp_path)
+    if found is None:
+        pytest.skip("no Redis answers at 127.0.0.1:6379 and redis-server is not installed")
+    url, process = found
+    client = redis.Redis.from_url(url)
+    prefix = f"dk-test-{uuid.uuid4().hex[:8]}"
+    SharedRedisCache._unavailable_until = 0.0
+    settings.CACHES = {
+        name: {
+            "BACKEND": "dealkennis.sharedcache.SharedRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"{prefix}-{name}",
+        }
+        for name in ("default", "fragments")
+    }
+    yield client, prefix
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_with_a_shared_cache_clearing_removes_only_this_sites_keys(shared_redis_cache):
+    client, prefix = shared_redis_cache
+    foreign = f"{prefix}-another-site:1:answer"
+    client.set(foreign, "42")
+    caches["default"].set("results", [1, 2])
+    caches["fragments"].set("fragment", "<li>")
+    assert caches["default"].get("results") == [1, 2]
+    clear_caches()
+    assert caches["default"].get("results") is None and caches["fragments"].get("fragment") is None
+    assert client.get(foreign) == b"42"
+
+
+def test_with_a_shared_cache_a_new_content_version_is_seen_by_every_server(
+    shared_redis_cache, client, make_card
+):
+    make_card(title="Gedeelde kennis over bodemdaling")
+    assert found_titles(client, "bodemdaling") == ["Gedeelde kennis over bodemdaling"]
+    # What another server would find: the answer in Redis, under the content version.
+    keys = list(shared_redis_cache[0].scan_iter(match=f"{shared_redis_cache[1]}*"))
+    assert keys, "the search was not cached in Redis"
+    make_card(title="Nog meer over bodemdaling")
+    assert sorted(found_titles(client, "bodemdaling")) == [
+        "Gedeelde kennis over bodemdaling",
+        "Nog meer over bodemdaling",
+    ]
+
+
+def test_a_shared_cache_that_stops_answering_makes_pages_slower_not_fail(
+    settings, tmp_path, client, make_card
+):
+    found = scaleout_servers.start_redis(tmp_path)
+    if found is None:
+        pytest.skip("redis-server is not installed")
+    url, process = found
+    settings.CACHES = {
+        name: {
+            "BACKEND": "dealkennis.sharedcache.SharedRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": name,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        for name in ("default", "fragments")
+    }
+    try:
+        make_card(title="Kennis over dijkversterking")
+        assert found_titles(client, "dijkversterking") == ["Kennis over dijkversterking"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    make_card(title="Meer over dijkversterking")
+    assert sorted(found_titles(client, "dijkversterking")) == [
+        "Kennis over dijkversterking",
+        "Meer over dijkversterking",
+    ]
+    assert client.get("/programmas/").status_code == 200
+    SharedRedisCache._unavailable_until = 0.0  # the next test's Redis is another

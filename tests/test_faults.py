@@ -53,7 +53,11 @@ def test_other_errors_stay_a_500_page(monkeypatch, settings, db):
 def test_health_endpoint_reports_the_database(client, db):
     response = client.get("/gezondheid/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "up",
+        "databases": {"default": {"role": "primary", "status": "up"}},
+    }
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 

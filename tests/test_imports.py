@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import tablib
+from django.core.cache import caches
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -395,6 +396,33 @@ def test_a_preview_with_errors_keeps_no_file(programme, upload_dir):
     response = upload(client, dataset([lesson_row(programme, programme="nergens")]))
     assert response.context.get("confirm_form") is None
     assert not list(upload_dir.iterdir())
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_with_a_shared_cache_uploads_wait_there_and_no_server_disk_is_used(
+    programme, settings, upload_dir, kind
+):
+    settings.IMPORT_UPLOADS_IN_CACHE, settings.IMPORT_UPLOAD_DIR = True, None
+    client, _ = staff_client(COORDINATOR, "coordinator")
+    preview = upload(client, dataset([lesson_row(programme)]), kind)
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    assert caches["default"].get(f"import-upload:{name}")
+    assert not any(Path(tempfile.gettempdir()).glob(f"dealkennis-imports-*/{name}"))
+    assert confirm(client, preview).status_code == 302
+    assert Lesson.objects.count() == 1
+    assert caches["default"].get(f"import-upload:{name}") is None
+
+
+def test_an_upload_gone_from_the_cache_asks_for_it_again_in_dutch(programme, settings):
+    settings.IMPORT_UPLOADS_IN_CACHE, settings.IMPORT_UPLOAD_DIR = True, None
+    client, _ = staff_client(COORDINATOR, "coordinator")
+    preview = upload(client, dataset([lesson_row(programme)]))
+    caches["default"].delete(f"import-upload:{preview.context['confirm_form'].initial['import_file_name']}")
+    response = client.post(
+        "/admin/lessons/lesson/process_import/", preview.context["confirm_form"].initial, follow=True
+    )
+    assert "onbekend of verlopen" in text(response)
+    assert not Lesson.objects.exists()
 
 
 # --- 4. Big imports in one go ---------------------------------------------------------------------
