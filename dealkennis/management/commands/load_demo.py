@@ -16,7 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Loaded {programmes} programmes, {deals} deals, {cards} cards, {lessons} lessons, "
-                "{followups} follow-ups, {strategies} learning strategies "
+                "{followups} follow-ups, {strategies} learning strategies, {people} fictional colleagues "
                 "and {synonyms} synonym groups.".format(**counts)
             )
         )
