@@ -68,7 +68,7 @@ def search_hit(hit, pick=False):
     return format_html(
         '<li class="item-summary item-{}">\n  {}\n  <h3 class="utrecht-heading-3" lang="nl">'
         '<a class="utrecht-link" href="{}">{}</a></h3>\n'
-        '  <p class="snippet utrecht-paragraph" lang="nl">{}</p>\n  {}{}\n</li>',
+        '  <p class="snippet utrecht-paragraph" lang="nl">{}</p>\n  {}{}{}\n</li>',
         item.kind,
         item_kind(item),
         item.get_absolute_url(),
