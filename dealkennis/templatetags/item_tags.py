@@ -93,7 +93,7 @@ def print_pick(item):
         ' form="print-selection"> {}<span class="visually-hidden">: {}</span></label></p>',
         item.slug,
         _("Kies om af te drukken"),
-        item.question,
+        item.title,  # search results do not load the question
     )
 
 
