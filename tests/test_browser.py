@@ -471,7 +471,8 @@ def test_print_view_lays_the_deck_out_as_cards_without_the_site_chrome(anonymous
     expect(page.locator(".no-print")).to_be_hidden()
     expect(cards.first).to_be_visible()
     # Four to a sheet: two columns of true A6 cards (105 mm wide, about 397 px) that fill it.
-    first, second, third = (cards.nth(index).bounding_box() for index in range(3))
+    sheet = page.locator(".sheet").first.locator(".print-card")
+    first, second, third = (sheet.nth(index).bounding_box() for index in range(3))
     assert first["y"] == second["y"] and abs(second["x"] - (first["x"] + first["width"])) < 1
     assert abs(third["y"] - (first["y"] + first["height"])) < 1 and third["x"] == first["x"]
     assert 396 < first["width"] < 398 and 558 < first["height"] < 560
