@@ -16,9 +16,10 @@ behind its own front.
 
 import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
+import nh3
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -69,12 +70,16 @@ class Block:
 
     html: str
     text: str
-    kind: str = "p"  # "p", "li" (indented) or "h" (a bold heading, kept with what follows)
+    # "p"; "li" and "quote" (indented); "pre" (its own line breaks kept);
+    # "h" (a bold heading, kept with what follows)
+    kind: str = "p"
 
     def height_pt(self, size_pt):
-        width = CARD_WIDTH_MM - 2 * PADDING_MM - (LIST_INDENT_MM if self.kind == "li" else 0)
+        indented = self.kind in ("li", "quote", "pre")
+        width = CARD_WIDTH_MM - 2 * PADDING_MM - (LIST_INDENT_MM if indented else 0)
         gap = size_pt * (0.25 if self.kind == "li" else 0.6)
-        return _lines(self.text, width, size_pt) * size_pt * LINE_HEIGHT + gap
+        lines = sum(_lines(line, width, size_pt) for line in self.text.split("\n"))
+        return lines * size_pt * LINE_HEIGHT + gap
 
 
 @dataclass
@@ -174,7 +179,14 @@ def html_blocks(html):
             blocks.append(Block(f"<{in_list}{start}>{part}</{in_list}>", text, "li"))
         else:
             number = 0
-            kind = "h" if re.match(r"<h[2-4]", part) else "p"
+            tag = re.match(r"<(\w+)", part).group(1)
+            kind = {"h2": "h", "h3": "h", "h4": "h", "blockquote": "quote", "pre": "pre"}.get(tag, "p")
+            if kind == "pre":
+                text = unescape(nh3.clean(part, tags=set())).strip("\n")
+            elif tag == "table":
+                # deck.css stacks a table's cells, each on lines of its own.
+                cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", part, flags=re.S)
+                text = "\n".join(html_to_text(cell) or "-" for cell in cells) or text
             blocks.append(Block(part, text, kind))
     return blocks
 
@@ -191,7 +203,9 @@ def _split(block, size_pt, first_room, room):
             current.append(word)
     pieces.append(current)
     # The pieces' inline markup (bold, links) is given up: plain words never break a tag.
-    html = "<ul><li>{}</li></ul>" if block.kind == "li" else "<p>{}</p>"
+    html = {"li": "<ul><li>{}</li></ul>", "quote": "<blockquote><p>{}</p></blockquote>"}.get(
+        block.kind, "<p>{}</p>"
+    )
     return [
         Block(html.format(escape(" ".join(piece))), " ".join(piece), block.kind) for piece in pieces if piece
     ]

@@ -180,3 +180,13 @@ def test_card_lists_and_search_results_offer_a_checkbox_per_card_and_the_selecti
         assert '<form id="print-selection"' in page and 'name="selectie"' in page, path
         assert "Druk selectie af" in page and "Alle kaarten afdrukken" in page, path
     assert 'name="kaart"' not in client.get("/lessen/").content.decode()
+
+
+def test_quotes_code_and_tables_are_measured_as_the_card_shows_them():
+    quote, code, table = html_blocks(
+        "<blockquote><p>Geciteerd.</p></blockquote>\n<pre><code>een\ntwee &amp; drie\n</code></pre>\n"
+        "<table><tr><th>wie</th><td>wat</td></tr></table>"
+    )
+    assert (quote.kind, code.kind, code.text, table.text) == ("quote", "pre", "een\ntwee & drie", "wie\nwat")
+    # Each line of code and each cell starts a line of its own.
+    assert code.height_pt(10) > Block("", "een twee & drie", "pre").height_pt(10)

@@ -60,7 +60,10 @@ def _make_extreme_card():
     body = "\n\n".join(
         [paragraph] * 5
         + ["- " + "een punt in een lange lijst " * 6] * 4
-        + ["1. eerst dit\n2. dan dat", "Langwoord" + "zonderspaties" * 12, "Dit is de allerlaatste zin."]
+        + ["1. eerst dit\n2. dan dat", "Langwoord" + "zonderspaties" * 12]
+        + ["> Een citaat dat ook over meer regels loopt, " * 4, "    code\n    die zijn regels houdt"]
+        + ["| wie | wat |\n| --- | --- |\n| de coördinator | het advies van de juristen |"]
+        + ["Dit is de allerlaatste zin."]
     )
     Card.objects.create(
         title="De uiterste kaart voor de afdruktest",
