@@ -7,8 +7,10 @@ from django.core.validators import slug_re
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cards.models import Card
+from cards.print_layout import sheets
 from dealkennis.caching import ContentVersion
 from dealkennis.filters import ItemFilters
 from dealkennis.models import Programme
@@ -64,41 +66,88 @@ def starter_path(card, user):
 
 
 PRINT_LIMIT = 60
+# Slugs read from one request: ticking more than the limit is told, not read in full.
+SELECTION_READ = 200
 
 
-def print_deck(request):
-    """Any selection of cards as a deck of A6 cards, two or four to an A4 page."""
-    programmes = list(Programme.objects.all())
-    filters = ItemFilters(request.GET, programmes)
-    cards = filters.apply(Card.objects.visible_to(request.user)).select_related("programme")
-    query, notices = clean_query(request.GET.get("q", ""))
-    slug = request.GET.get("slug", "")
-    if slug and slug_re.fullmatch(slug):
-        cards = cards.filter(slug=slug)
-    elif slug:
+def _wanted(request):
+    """The ticked slugs (`kaart`, or the older `slug`), each once, in the order ticked."""
+    ticked = [slug.strip() for slug in request.GET.getlist("kaart") + request.GET.getlist("slug")]
+    return list(dict.fromkeys(slug for slug in ticked if slug))[:SELECTION_READ]
+
+
+def _selected(request, wanted, notices):
+    """The ticked cards the viewer may see; the rest is counted in one notice."""
+    valid = [slug for slug in wanted if slug_re.fullmatch(slug)]
+    found = {
+        card.slug: card
+        for card in Card.objects.visible_to(request.user).filter(slug__in=valid).select_related("programme")
+    }
+    # The same words whether a card does not exist or may not be seen by this
+    # viewer, and no slug echoed: the page says nothing about what it skipped.
+    missing = sum(1 for slug in wanted if slug not in found)
+    if missing:
         notices.append(
-            _("“%(value)s” is geen geldige kaart; alle kaarten worden getoond.") % {"value": slug[:100]}
+            ngettext(
+                "%(n)s kaart uit je selectie bestaat niet of is niet zichtbaar voor jou; overgeslagen.",
+                "%(n)s kaarten uit je selectie bestaan niet of zijn niet zichtbaar voor jou; overgeslagen.",
+                missing,
+            )
+            % {"n": missing}
         )
+    return [found[slug] for slug in wanted if slug in found]
+
+
+def _filtered(request, notices):
+    """Every card of a list or search: its filters and `q`."""
+    filters = ItemFilters(request.GET, list(Programme.objects.all()))
+    notices.extend(filters.ignored)
+    cards = filters.apply(Card.objects.visible_to(request.user)).select_related("programme")
+    query, query_notices = clean_query(request.GET.get("q", ""))
+    notices[:0] = query_notices
     if query:
         terms = PrefixSearchQuery(without_question_words(query))
         cards = cards.filter(search_vector=terms).annotate(rank=SearchRank(F("search_vector"), terms))
-        cards = cards.order_by("-rank", "title")
+        return cards.order_by("-rank", "title")
+    return cards.order_by(F("starter_rank").asc(nulls_last=True), "title")
+
+
+def print_deck(request):
+    """A selection of cards as true A6 cards, two or four to an A4 sheet, front and back.
+
+    Ticked cards (`kaart`, repeatable) are printed in the order ticked; without
+    them, every card that the list's filters or search words (`q`) select.
+    The selection form sends `selectie` too, so that ticking nothing is told
+    rather than taken for "everything".
+    """
+    notices = []
+    wanted = _wanted(request)
+    if wanted:
+        cards = _selected(request, wanted, notices)
+    elif "selectie" in request.GET:
+        cards = []
+        notices.append(_("Je hebt geen kaarten aangevinkt. Vink de kaarten aan die je wilt afdrukken."))
     else:
-        cards = cards.order_by(F("starter_rank").asc(nulls_last=True), "title")
-    per_page = 2 if request.GET.get("per_page") == "2" else 4
-    cards = list(cards[: PRINT_LIMIT + 1])
+        cards = list(_filtered(request, notices)[: PRINT_LIMIT + 1])
     if len(cards) > PRINT_LIMIT:
-        notices.append(_("Alleen de eerste %(n)s kaarten worden afgedrukt.") % {"n": PRINT_LIMIT})
+        notices.append(
+            _("Je kunt %(n)s kaarten tegelijk afdrukken; alleen de eerste %(n)s staan hieronder.")
+            % {"n": PRINT_LIMIT}
+        )
         cards = cards[:PRINT_LIMIT]
+    per_page = 2 if request.GET.get("per_page") == "2" else 4
     query_without_layout = request.GET.copy()
     query_without_layout.pop("per_page", None)
+    base_url = f"{request.scheme}://{request.get_host()}"
     return render(
         request,
         "cards/print_deck.html",
         {
             "cards": cards,
+            "sheets": sheets(cards, per_page, base_url),
             "per_page": per_page,
-            "notices": notices + filters.ignored,
+            "base_url": base_url,
+            "notices": notices,
             "query_without_layout": query_without_layout,
         },
     )

@@ -53,10 +53,13 @@ def world(make_card, make_lesson, programme, deal):
     public_card = make_card(title="Openbare kaart", tags=["gedeeld"])
     public_lesson = make_lesson(title="Openbare les", tags=["gedeeld"])
     secret = {
-        INTERNAL_CARD: make_card(title=INTERNAL_CARD, visibility="internal", tags=["gedeeld"]),
+        # Slugs that do not spell the titles: the print deck is asked for them by slug below.
+        INTERNAL_CARD: make_card(
+            title=INTERNAL_CARD, slug="intern-1", visibility="internal", tags=["gedeeld"]
+        ),
         INTERNAL_LESSON: make_lesson(title=INTERNAL_LESSON, visibility="internal", tags=["gedeeld"]),
         DRAFT_LESSON: make_lesson(title=DRAFT_LESSON, status="draft", tags=["gedeeld"]),
-        REVIEW_CARD: make_card(title=REVIEW_CARD, status="review", tags=["gedeeld"]),
+        REVIEW_CARD: make_card(title=REVIEW_CARD, slug="in-review-1", status="review", tags=["gedeeld"]),
     }
     public_card.lessons.set([public_lesson, secret[INTERNAL_LESSON], secret[DRAFT_LESSON]])
     # Every item comes from one deal, so that its page meets every secret too.
@@ -136,6 +139,12 @@ def concrete_paths(route, world):
             paths += [f"/{route}?q=openbare&tag=gedeeld", f"/{route}?q=reviewkaartvv"]
         if route in ("kaarten/", "lessen/", "api/kaarten/", "api/lessen/", "kaarten/afdrukken/"):
             paths += [f"/{route}?tag=gedeeld"]
+        if route == "kaarten/afdrukken/":
+            # Secret cards ticked by slug: skipped like unknown ones, never printed.
+            ticked = "&".join(
+                f"kaart={item.slug}" for item in world["secret"].values() if item.kind == "card"
+            )
+            paths += [f"/{route}?kaart={card.slug}&{ticked}"]
         return paths
     values = {
         "kaarten/<slug:slug>/": [card.slug],

@@ -50,7 +50,7 @@ PAGES = {
     "/api/kaarten/": ["page", "programme", "level", "tag"],
     "/api/lessen/": ["page", "mode", "order"],
     "/leren/": ["programme"],
-    "/kaarten/afdrukken/": ["q", "per_page", "slug", "programme", "tag"],
+    "/kaarten/afdrukken/": ["q", "per_page", "slug", "programme", "tag", "kaart", "selectie"],
 }
 
 

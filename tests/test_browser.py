@@ -459,7 +459,7 @@ def test_language_switch_turns_the_interface_english_and_back(page):
 def test_print_view_lays_the_deck_out_as_cards_without_the_site_chrome(anonymous_page):
     page = anonymous_page
     page.goto("/kaarten/afdrukken/")
-    cards = page.locator(".print-card")
+    cards = page.locator(".face-front")
     count = cards.count()
     assert count >= 4, "four cards are needed to see a full A4 sheet"
     expect(page.locator(".no-print")).to_contain_text(f"{count} kaarten")
@@ -470,11 +470,12 @@ def test_print_view_lays_the_deck_out_as_cards_without_the_site_chrome(anonymous
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.locator(".no-print")).to_be_hidden()
     expect(cards.first).to_be_visible()
-    # Four to a sheet: two columns of A6 cards (95 mm wide, about 359 px).
-    first, second, third = (cards.nth(index).bounding_box() for index in range(3))
-    assert first["y"] == second["y"] and second["x"] > first["x"] + first["width"] - 1
-    assert third["y"] >= first["y"] + first["height"] - 1 and third["x"] == first["x"]
-    assert 340 < first["width"] < 380
+    # Four to a sheet: two columns of true A6 cards (105 mm wide, about 397 px) that fill it.
+    sheet = page.locator(".sheet").first.locator(".print-card")
+    first, second, third = (sheet.nth(index).bounding_box() for index in range(3))
+    assert first["y"] == second["y"] and abs(second["x"] - (first["x"] + first["width"])) < 1
+    assert abs(third["y"] - (first["y"] + first["height"])) < 1 and third["x"] == first["x"]
+    assert 396 < first["width"] < 398 and 558 < first["height"] < 560
 
 
 # --- Journey 2: keyboard only ---------------------------------------------------------------

@@ -31,24 +31,31 @@ AXES = (
 
 
 @register.simple_tag
-def item_summary(item):
-    """An item in a list: kind, question (cards) or title, summary and classification."""
+def item_summary(item, pick=False):
+    """An item in a list: kind, question (cards) or title, summary and classification.
+
+    With `pick`, a card gets a checkbox for the print deck (see print_pick).
+    """
     return format_html(
         '<article class="item-summary item-{}">\n  {}\n  <h3 class="utrecht-heading-3" lang="nl">'
         '<a class="utrecht-link" href="{}">{}</a></h3>\n  <p class="utrecht-paragraph" lang="nl">{}</p>\n'
-        "  {}\n</article>",
+        "  {}{}\n</article>",
         item.kind,
         item_kind(item),
         item.get_absolute_url(),
         item.display_title,
         item.summary,
         item_labels(item),
+        print_pick(item) if pick else "",
     )
 
 
 @register.simple_tag
-def search_hit(hit):
-    """A search result: kind, title, the snippet with its highlights, how it was found, classification."""
+def search_hit(hit, pick=False):
+    """A search result: kind, title, the snippet with its highlights, how it was found, classification.
+
+    With `pick`, a card gets a checkbox for the print deck (see print_pick).
+    """
     item = hit.item
     meaning = (
         format_html(
@@ -61,7 +68,7 @@ def search_hit(hit):
     return format_html(
         '<li class="item-summary item-{}">\n  {}\n  <h3 class="utrecht-heading-3" lang="nl">'
         '<a class="utrecht-link" href="{}">{}</a></h3>\n'
-        '  <p class="snippet utrecht-paragraph" lang="nl">{}</p>\n  {}{}\n</li>',
+        '  <p class="snippet utrecht-paragraph" lang="nl">{}</p>\n  {}{}{}\n</li>',
         item.kind,
         item_kind(item),
         item.get_absolute_url(),
@@ -69,6 +76,24 @@ def search_hit(hit):
         hit.snippet,
         meaning,
         item_labels(item),
+        print_pick(item) if pick else "",
+    )
+
+
+def print_pick(item):
+    """A checkbox that ticks a card for the print deck.
+
+    It belongs to the page's form "print-selection" (includes/print_selection.html)
+    by its `form` attribute, so the form need not surround the list.
+    """
+    if item.kind != "card":
+        return ""
+    return format_html(
+        '\n  <p class="print-pick"><label><input type="checkbox" name="kaart" value="{}"'
+        ' form="print-selection"> {}<span class="visually-hidden">: {}</span></label></p>',
+        item.slug,
+        _("Kies om af te drukken"),
+        item.title,  # search results do not load the question
     )
 
 
