@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "cards",
     "lessons",
     "accounts",
+    "questions",
 ]
 
 MIDDLEWARE = [

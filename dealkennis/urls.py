@@ -11,6 +11,7 @@ urlpatterns = [
     path("kaarten/", include("cards.urls")),
     path("lessen/", include("lessons.urls")),
     path("account/", include("accounts.urls")),
+    path("vragen/", include("questions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/beoordelen/", include(review.urlpatterns)),
     path("admin/", admin.site.urls),

@@ -46,7 +46,7 @@ def ensure_roles():
 def roles_survive_flushes(sender, **kwargs):
     # Sent for each app after a flush too; the last app comes after every
     # app's permissions were recreated.
-    if sender.label == "lessons":
+    if sender.label == "questions":
         ensure_roles()
 
 

@@ -1,0 +1,86 @@
+"""Counting searches that helped nobody, without knowing who searched.
+
+A search that found nothing, or only items by meaning (none held the reader's
+words), is counted by the search page itself: one upsert, and only for those
+searches, so a search that found something costs no query more. Whether
+anything was clicked comes from the reader's browser: the search page carries
+a signed token of the query and its programme filter, and a small script
+sends it (navigator.sendBeacon) once the page is shown and when a result is
+clicked. No user, session, address or time of day is stored; the week is the
+server's. Bots are left out by their user agent, and browsers without script
+are counted only when nothing was found.
+"""
+
+import datetime
+import re
+
+from django.core import signing
+from django.db.models import Q
+
+from questions.models import GAP_QUERY_MAX, GapOutcome, SearchGap, normalise, week_of
+
+SALT = "questions.search-signal"
+BOTS = re.compile(r"bot|crawl|spider|slurp|curl|wget|python|httpclient|headless", re.IGNORECASE)
+
+
+def is_bot(request):
+    agent = request.headers.get("User-Agent", "")
+    return not agent or bool(BOTS.search(agent))
+
+
+def outcome_of(outcome):
+    """What a search outcome says for the counts: nothing, only by meaning, or found."""
+    if not outcome.total:
+        return GapOutcome.NOTHING
+    if outcome.by_meaning >= outcome.total:
+        return GapOutcome.MEANING
+    return GapOutcome.FOUND
+
+
+def counted(query, page_number):
+    """Whether this search page counts: a first page of a query that is neither empty nor pasted text."""
+    return bool(query) and page_number == 1 and len(normalise(query)) <= GAP_QUERY_MAX
+
+
+def record(request, outcome):
+    """Count the search page showing `outcome`; return the token its script sends, or "".
+
+    A gap is counted here; a search that found something is counted by the
+    script ("seen"), so it costs the page no query.
+    """
+    if not counted(outcome.query, outcome.page.number if outcome.page else 1) or is_bot(request):
+        return {}
+    programme = outcome.filters.programme
+    programme_id = programme.pk if programme else None
+    result = outcome_of(outcome)
+    if result != GapOutcome.FOUND:
+        SearchGap.count(outcome.query, programme_id, result, searches=1)
+    token = signing.dumps([normalise(outcome.query), programme_id], salt=SALT, compress=True)
+    return {"token": token, "seen": result == GapOutcome.FOUND, "clickable": bool(outcome.total)}
+
+
+def signal(token, event):
+    """Count what the search page's script reports: "seen" (a search that found something) or "click"."""
+    try:
+        query, programme_id = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    if not isinstance(query, str) or not (programme_id is None or isinstance(programme_id, int)):
+        return False
+    if event == "seen":
+        SearchGap.count(query, programme_id, GapOutcome.FOUND, searches=1)
+    elif event == "click":
+        SearchGap.count(query, programme_id, clicks=1)
+    else:
+        return False
+    return True
+
+
+def unanswered(weeks=12, limit=30):
+    """The last `weeks` weeks' searches that helped nobody, most frequent first (staff only)."""
+    helped_nobody = Q(outcome__in=[GapOutcome.NOTHING, GapOutcome.MEANING]) | Q(clicks=0)
+    return (
+        SearchGap.objects.filter(helped_nobody, week__gte=week_of() - datetime.timedelta(weeks=weeks - 1))
+        .select_related("programme")
+        .order_by("-searches", "-week", "query")[:limit]
+    )
