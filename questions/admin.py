@@ -116,7 +116,7 @@ class QuestionAdmin(SelectionCheckMixin, admin.ModelAdmin):
             self.message_user(request, _("Je mag geen kaarten maken."), messages.ERROR)
             return
         with transaction.atomic():
-            for question in queryset.select_for_update():
+            for question in queryset.select_related(None).select_for_update():
                 if question.answer is not None:
                     self.message_user(
                         request, _("“%(q)s” heeft al een antwoord.") % {"q": question}, messages.WARNING
@@ -126,6 +126,15 @@ class QuestionAdmin(SelectionCheckMixin, admin.ModelAdmin):
                 url = reverse("admin:cards_card_change", args=[card.pk])
                 made = _("Kaartconcept gemaakt; schrijf het antwoord en publiceer:")
                 self.message_user(request, format_html('{} <a href="{}">{}</a>', made, url, card.title))
+                if question.asker_id is None:
+                    self.message_user(
+                        request,
+                        _(
+                            "Deze vrager heeft geen account: maak de kaart openbaar, "
+                            "anders krijgt de vrager geen bericht."
+                        ),
+                        messages.WARNING,
+                    )
                 if guessed:
                     self.message_user(
                         request,

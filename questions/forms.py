@@ -32,11 +32,9 @@ class AskForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["text"].min_length = QUESTION_MIN
         self.fields["text"].error_messages.update(
             {
                 "required": _("Schrijf je vraag op."),
-                "min_length": _("Schrijf je vraag in ten minste %(limit_value)d tekens."),
                 "max_length": _(
                     "Je vraag is te lang: ten hoogste %(limit_value)d tekens (nu %(show_value)d)."
                 ),
@@ -55,6 +53,14 @@ class AskForm(forms.ModelForm):
             self.fields["email"].error_messages["required"] = _(
                 "Vul je e-mailadres in: zonder account kunnen we je het antwoord alleen zo laten weten."
             )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < QUESTION_MIN:
+            raise forms.ValidationError(
+                _("Schrijf je vraag in ten minste %(limit)d tekens.") % {"limit": QUESTION_MIN}
+            )
+        return text
 
     def clean_asked_from(self):
         return " ".join((self.cleaned_data.get("asked_from") or "").split())[:GAP_QUERY_MAX]
