@@ -37,9 +37,12 @@ def outcome_of(outcome):
     return GapOutcome.FOUND
 
 
-def counted(query, page_number):
-    """Whether this search page counts: a first page of a query that is neither empty nor pasted text."""
-    return bool(query) and page_number == 1 and len(normalise(query)) <= GAP_QUERY_MAX
+def counted(query, page):
+    """Whether this search page counts: a first page of a query that is neither empty nor pasted text.
+
+    The page asked for, not the one shown: a second page of nothing shows the first.
+    """
+    return bool(query) and page.strip() in ("", "1") and len(normalise(query)) <= GAP_QUERY_MAX
 
 
 def record(request, outcome):
@@ -48,7 +51,7 @@ def record(request, outcome):
     A gap is counted here; a search that found something is counted by the
     script ("seen"), so it costs the page no query.
     """
-    if not counted(outcome.query, outcome.page.number if outcome.page else 1) or is_bot(request):
+    if not counted(outcome.query, request.GET.get("page", "")) or is_bot(request):
         return {}
     programme = outcome.filters.programme
     programme_id = programme.pk if programme else None

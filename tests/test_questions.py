@@ -37,7 +37,12 @@ def anonymous_question(programme):
 
 
 def answer_with(client, question, **answer):
-    data = {"programme": question.programme_id or "", "status": question.status, "answer_card": "", "answer_lesson": ""}
+    data = {
+        "programme": question.programme_id or "",
+        "status": question.status,
+        "answer_card": "",
+        "answer_lesson": "",
+    }
     return client.post(f"/admin/questions/question/{question.pk}/change/", {**data, **answer})
 
 
@@ -101,7 +106,9 @@ def test_a_signed_in_asker_is_linked_and_not_asked_for_an_address(member_client,
 
 
 def test_the_form_is_prefilled_from_the_search(client, programme):
-    content = client.get("/vragen/stellen/", {"q": "deal opzeggen", "programme": programme.slug}).content.decode()
+    content = client.get(
+        "/vragen/stellen/", {"q": "deal opzeggen", "programme": programme.slug}
+    ).content.decode()
     assert "deal opzeggen</textarea>" in content
     assert f'<option value="{programme.pk}" selected>' in content
 
