@@ -1,4 +1,4 @@
-"""Searches that helped nobody: counted per week and programme filter, with no one's identity, for coordinators."""
+"""Searches that helped nobody: counted per week and programme filter, without identity, for coordinators."""
 
 from types import SimpleNamespace
 
