@@ -92,6 +92,10 @@ def concrete_paths(route, world):
         # A one-time link that does not (or no longer) work: a message, never an error.
         "account/wachtwoord-kiezen/<uidb64>/<token>/": ["MQ"],
         "account/uitnodiging/<uidb64>/<token>/": ["MQ"],
+        # A signal is a POST; a GET is refused (405), whoever asks.
+        "vragen/zoeksignaal/<str:event>/": ["seen", "click"],
+        # A gap that does not exist: staff get 404, everyone else the sign-in page.
+        "vragen/zoekvraag/<int:pk>/kaartconcept/": ["999999"],
     }
     if route not in values:
         pytest.fail(f"The access matrix does not know how to fill {route!r}: add it to concrete_paths().")
