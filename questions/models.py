@@ -76,7 +76,7 @@ class Question(models.Model):
         verbose_name=_("beantwoord door"),
     )
     # Set in the same statement that claims the mail: the asker hears once.
-    notified_at = models.DateTimeField(_("asker gemaild op"), null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("vrager gemaild op"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("gesteld op"), auto_now_add=True)
 
     class Meta:

@@ -313,3 +313,12 @@ def test_the_privacy_page_says_what_is_kept_of_questions_and_searches(client):
     content = client.get("/account/privacy/").content.decode()
     assert "Vragen die je een coördinator stelt" in content
     assert "geen account, IP-adres, sessie of tijdstip" in content
+
+
+def test_the_question_pages_speak_english_too(client):
+    english = client.get("/vragen/stellen/", HTTP_COOKIE="django_language=en").content.decode()
+    assert "Ask a coordinator" in english and "Your question" in english
+    response = client.post(
+        "/vragen/stellen/", {"text": "Hoe?", "email": "", "website": ""}, HTTP_COOKIE="django_language=en"
+    )
+    assert "Write your question in at least 10 characters." in response.content.decode()

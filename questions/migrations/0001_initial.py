@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('asked_from', models.CharField(blank=True, max_length=120, verbose_name='gezocht op')),
                 ('status', models.CharField(choices=[('open', 'open'), ('answered', 'beantwoord'), ('closed', 'gesloten')], default='open', max_length=10, verbose_name='status')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='beantwoord op')),
-                ('notified_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='asker gemaild op')),
+                ('notified_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='vrager gemaild op')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='gesteld op')),
                 ('answer_card', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cards.card', verbose_name='antwoord: kaart')),
                 ('answer_lesson', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lessons.lesson', verbose_name='antwoord: les')),
