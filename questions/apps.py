@@ -10,6 +10,7 @@ class QuestionsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_save
+        from import_export.signals import post_import
 
         from questions import notifications
 
@@ -18,3 +19,5 @@ class QuestionsConfig(AppConfig):
             post_save.connect(
                 notifications.answer_saved, sender=sender, dispatch_uid=f"question-answer-{sender}"
             )
+        # An admin import writes without signals; import-export says when it is done.
+        post_import.connect(notifications.imported, dispatch_uid="question-answer-import")

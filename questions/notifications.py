@@ -2,7 +2,8 @@
 
 An answer is an item linked to the question: chosen in the admin, or a draft
 made from the question and published later (then the item's own save, by
-whichever path, brings the mail: see apps.py). The asker is mailed once: the
+whichever path, brings the mail: see apps.py; an admin import, which writes
+without signals, through import-export's post_import). The asker is mailed once: the
 statement that marks the question notified is also the one that claims the
 mail. Never a link to an item the asker may not see: the item must be
 published, and public for an asker without an account. The mail goes out
@@ -36,6 +37,18 @@ def answer_saved(sender, instance, created, raw=False, **kwargs):
     field = "answer_card" if instance._meta.model_name == "card" else "answer_lesson"
     pending = Question.objects.filter(**{field: instance.pk}, notified_at__isnull=True)
     for pk in pending.values_list("pk", flat=True):
+        answer_later(pk)
+
+
+def imported(sender, model, **kwargs):
+    """An admin import writes without signals: the questions its published items answer, once it commits."""
+    field = {"card": "answer_card", "lesson": "answer_lesson"}.get(model._meta.model_name)
+    if field is None:
+        return
+    pending = Question.objects.filter(
+        **{f"{field}__status": Status.PUBLISHED, "notified_at__isnull": True}
+    ).values_list("pk", flat=True)
+    for pk in pending:
         answer_later(pk)
 
 

@@ -322,3 +322,28 @@ def test_the_question_pages_speak_english_too(client):
         "/vragen/stellen/", {"text": "Hoe?", "email": "", "website": ""}, HTTP_COOKIE="django_language=en"
     )
     assert "Write your question in at least 10 characters." in response.content.decode()
+
+
+def test_an_admin_import_that_publishes_the_answer_tells_the_asker(
+    received,  # noqa: F811
+    coordinator,
+    member,
+    make_lesson,
+    django_capture_on_commit_callbacks,
+):
+    from lessons.resources import LessonResource
+    from tests.test_imports import admin_import
+
+    client, _ = coordinator
+    lesson = make_lesson(title="Een les die nog komt", status="review")
+    Question.objects.create(text=QUESTION, asker=member, answer_lesson=lesson)
+    exported = LessonResource().export(queryset=type(lesson).objects.filter(pk=lesson.pk))
+    row = list(exported[0])
+    row[exported.headers.index("status")] = "published"
+    data = type(exported)(row, headers=exported.headers)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_import(client, data)
+    lesson.refresh_from_db()
+    assert lesson.status == "published"
+    [message] = received()
+    assert f"/lessen/{lesson.slug}/" in body_of(message)
