@@ -347,3 +347,27 @@ def test_an_admin_import_that_publishes_the_answer_tells_the_asker(
     assert lesson.status == "published"
     [message] = received()
     assert f"/lessen/{lesson.slug}/" in body_of(message)
+
+
+def test_the_import_command_that_publishes_the_answer_tells_the_asker(
+    received,  # noqa: F811
+    member,
+    make_card,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    from django.core.management import call_command
+
+    from cards.resources import CardResource
+
+    card = make_card(title="Een kaart die nog komt", status="review")
+    Question.objects.create(text=QUESTION, asker=member, answer_card=card)
+    exported = CardResource().export(queryset=type(card).objects.filter(pk=card.pk))
+    row = list(exported[0])
+    row[exported.headers.index("status")] = "published"
+    path = tmp_path / "kaarten.csv"
+    path.write_text(type(exported)(row, headers=exported.headers).csv)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_items", str(path), "--type", "card", verbosity=0)
+    [message] = received()
+    assert f"/kaarten/{card.slug}/" in body_of(message)
