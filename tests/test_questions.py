@@ -371,3 +371,35 @@ def test_the_import_command_that_publishes_the_answer_tells_the_asker(
         call_command("import_items", str(path), "--type", "card", verbosity=0)
     [message] = received()
     assert f"/kaarten/{card.slug}/" in body_of(message)
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_question_pages_use_a_fixed_number_of_queries(
+    client, member, member_client, programme, make_card, django_assert_num_queries, count
+):
+    for number in range(count):
+        card = make_card(title=f"Antwoord {number}")
+        Question.objects.create(text=f"Vraag nummer {number}", asker=member, answer_card=card)
+    # The programmes.
+    with django_assert_num_queries(1):
+        assert client.get("/vragen/stellen/").status_code == 200
+    # Session, user, the lessons, the questions with their answers.
+    with django_assert_num_queries(4):
+        assert member_client.get("/lessen/mijn-inzendingen/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_attention_page_uses_a_fixed_number_of_queries(
+    coordinator, programme, django_assert_num_queries, count
+):
+    from questions.models import GapOutcome, SearchGap
+
+    client, _ = coordinator
+    for number in range(count):
+        SearchGap.count(f"zoekvraag {number}", programme.pk, GapOutcome.NOTHING, searches=1)
+        Question.objects.create(text=f"Vraag nummer {number}", email="a@example.nl")
+    client.get("/admin/aandacht/")
+    # The page's own lists, and two statements more however many there are:
+    # the open questions counted, and the gaps with their programmes.
+    with django_assert_num_queries(12):
+        assert client.get("/admin/aandacht/").status_code == 200
