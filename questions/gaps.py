@@ -12,13 +12,16 @@ are counted only when nothing was found.
 """
 
 import datetime
+import logging
 import re
 
 from django.core import signing
+from django.db import DatabaseError
 from django.db.models import Q
 
 from questions.models import GAP_QUERY_MAX, GapOutcome, SearchGap, normalise, week_of
 
+logger = logging.getLogger(__name__)
 SALT = "questions.search-signal"
 BOTS = re.compile(r"bot|crawl|spider|slurp|curl|wget|python|httpclient|headless", re.IGNORECASE)
 
@@ -46,7 +49,7 @@ def counted(query, page):
 
 
 def record(request, outcome):
-    """Count the search page showing `outcome`; return the token its script sends, or "".
+    """Count the search page showing `outcome`; return {token, seen, clickable} for its script, or {}.
 
     A gap is counted here; a search that found something is counted by the
     script ("seen"), so it costs the page no query.
@@ -57,7 +60,11 @@ def record(request, outcome):
     programme_id = programme.pk if programme else None
     result = outcome_of(outcome)
     if result != GapOutcome.FOUND:
-        SearchGap.count(outcome.query, programme_id, result, searches=1)
+        try:
+            SearchGap.count(outcome.query, programme_id, result, searches=1)
+        except DatabaseError:
+            # A count is not worth a broken search page (a read-only replica, say).
+            logger.exception("Could not count a search gap.")
     token = signing.dumps([normalise(outcome.query), programme_id], salt=SALT, compress=True)
     return {"token": token, "seen": result == GapOutcome.FOUND, "clickable": bool(outcome.total)}
 
@@ -70,11 +77,13 @@ def signal(token, event):
         return False
     if not isinstance(query, str) or not (programme_id is None or isinstance(programme_id, int)):
         return False
-    if event == "seen":
-        SearchGap.count(query, programme_id, GapOutcome.FOUND, searches=1)
-    elif event == "click":
-        SearchGap.count(query, programme_id, clicks=1)
-    else:
+    counts = {"seen": {"outcome": GapOutcome.FOUND, "searches": 1}, "click": {"clicks": 1}}.get(event)
+    if counts is None:
+        return False
+    try:
+        SearchGap.count(query, programme_id, **counts)
+    except DatabaseError:
+        logger.exception("Could not count a search signal.")
         return False
     return True
 
