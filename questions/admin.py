@@ -101,7 +101,13 @@ class QuestionAdmin(SelectionCheckMixin, admin.ModelAdmin):
             obj.answered_at = obj.answered_at or timezone.now()
         super().save_model(request, obj, form, change)
         if answer_changed and obj.answer is not None:
-            if obj.answer.is_published:
+            if obj.notified_at is not None:
+                self.message_user(
+                    request,
+                    _("De vrager kreeg al bericht over een antwoord; er gaat geen nieuwe e-mail."),
+                    messages.INFO,
+                )
+            elif obj.answer.is_published:
                 notifications.answer_later(obj.pk)
                 self.message_user(request, _("De vrager krijgt het antwoord per e-mail."), messages.SUCCESS)
             else:
@@ -109,7 +115,7 @@ class QuestionAdmin(SelectionCheckMixin, admin.ModelAdmin):
                     request, _("De vrager krijgt bericht zodra dit item gepubliceerd is."), messages.INFO
                 )
 
-    @admin.action(description=_("Maak een concept van deze vraag"))
+    @admin.action(description=_("Maak een concept van deze vraag"), permissions=["change"])
     def make_draft(self, request, queryset):
         Card = drafts.card_model()
         if not request.user.has_perm(f"{Card._meta.app_label}.add_{Card._meta.model_name}"):
@@ -143,7 +149,7 @@ class QuestionAdmin(SelectionCheckMixin, admin.ModelAdmin):
                         messages.WARNING,
                     )
 
-    @admin.action(description=_("Sluit de geselecteerde vragen (zonder antwoord)"))
+    @admin.action(description=_("Sluit de geselecteerde vragen (zonder antwoord)"), permissions=["change"])
     def close(self, request, queryset):
         closed = queryset.update(status=QuestionStatus.CLOSED)
         self.message_user(request, _("%(count)d vragen gesloten.") % {"count": closed}, messages.SUCCESS)
