@@ -72,6 +72,7 @@ def test_a_visitor_asks_after_finding_nothing_and_a_click_is_counted(live_server
             page = context.new_page()
             page.set_default_timeout(15_000)
             page.goto("/zoeken/?q=kwartelkoningen")
+            assert_no_axe_violations(page)
             page.get_by_role("link", name="Stel je vraag aan een coördinator").click()
             expect(page.get_by_role("textbox", name="Je vraag")).to_have_value("kwartelkoningen")
             assert_no_axe_violations(page)
