@@ -17,6 +17,9 @@ ROLE_PERMISSIONS = {
         # Invite readers, see them and deactivate them; the admin (accounts.admin)
         # keeps staff accounts out of a coordinator's reach.
         "auth.user": _EDIT,
+        # Readers ask, coordinators answer (questions come from the site, never added here).
+        "questions.question": ["view", "change", "delete"],
+        "questions.searchgap": ["view", "delete"],
     },
     EDITOR: {
         "cards.card": _EDIT,
@@ -29,6 +32,8 @@ ROLE_PERMISSIONS = {
         "taggit.tag": ["view", "add"],
         # Synonyms change every search: editors see them, coordinators keep them.
         "dealkennis.synonymgroup": ["view"],
+        "questions.question": ["view", "change"],
+        "questions.searchgap": ["view"],
     },
 }
 

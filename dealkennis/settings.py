@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "strategies",
     "people",
     "follows",
+    "questions",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/volgen/", include("follows.urls")),
     path("account/", include("accounts.urls")),
     path("mensen/", include("people.urls")),
+    path("vragen/", include("questions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/beoordelen/", include(review.urlpatterns)),
     path("admin/", admin.site.urls),

@@ -159,6 +159,10 @@ def concrete_paths(route, world):
         "account/wachtwoord-kiezen/<uidb64>/<token>/": ["MQ"],
         "account/uitnodiging/<uidb64>/<token>/": ["MQ"],
         "account/volgen/afmelden/<str:token>/": ["knoeiwerk"],
+        # A signal is a POST; a GET is refused (405), whoever asks.
+        "vragen/zoeksignaal/<str:event>/": ["seen", "click"],
+        # A gap that does not exist: staff get 404, everyone else the sign-in page.
+        "vragen/zoekvraag/<int:pk>/kaartconcept/": ["999999"],
     }
     if route == "programmas/<slug:programme>/<slug:slug>/":
         return [world["deal"].get_absolute_url()]

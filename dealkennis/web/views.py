@@ -20,6 +20,8 @@ from dealkennis.search import engine
 from dealkennis.web import search as web_search
 from dealkennis.web.matrix import learning_matrix, programme_from
 from lessons.models import Lesson
+from questions import gaps
+from questions.models import GapOutcome, Question, QuestionStatus
 
 
 def home(request):
@@ -134,10 +136,14 @@ def search(request):
         alias="fragments",
         version=version,
     )
+    # Outside the cache: every search counts, and a gap costs one upsert (questions.gaps).
+    signal = gaps.record(request, outcome)
     context = {
         "outcome": outcome,
         "programmes": programmes,
         "results_html": results_html,
+        "search_signal": signal if signal.get("clickable") or signal.get("seen") else None,
+        "ask_offer": bool(outcome.query) and gaps.outcome_of(outcome) != GapOutcome.FOUND,
         "hidden_filters": {**outcome.filters.active, **({"type": outcome.kind} if outcome.kind else {})},
     }
     if outcome.is_browse:
@@ -181,5 +187,21 @@ def needs_attention(request):
     return render(
         request,
         "admin/needs_attention.html",
-        {**admin.site.each_context(request), "title": _("Vraagt aandacht"), "sections": sections},
+        {
+            **admin.site.each_context(request),
+            "title": _("Vraagt aandacht"),
+            "sections": sections,
+            **_questions_and_gaps(request.user),
+        },
     )
+
+
+def _questions_and_gaps(user):
+    """The open questions' count and the searches that helped nobody, for whoever may see them."""
+    found = {}
+    if user.has_perm("questions.view_question"):
+        found["open_questions"] = Question.objects.filter(status=QuestionStatus.OPEN).count()
+    if user.has_perm("questions.view_searchgap"):
+        found["search_gaps"] = list(gaps.unanswered())
+        found["may_draft"] = user.has_perm("cards.add_card")
+    return found

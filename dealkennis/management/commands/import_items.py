@@ -6,6 +6,7 @@ import tablib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from import_export.signals import post_import
 from tqdm import tqdm
 
 from cards.resources import CardResource
@@ -64,6 +65,9 @@ class Command(BaseCommand):
             resource.after_import_row = original_after_import_row
             result = resource.import_data(dataset, dry_run=False, **import_options)
             self._refuse_problems(result)
+            # As the admin's import does: what listens for imports (the questions an
+            # item answers) learns of the rows written without signals.
+            post_import.send(sender=None, model=resource._meta.model)
         totals = result.totals
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""Questions nobody could answer yet: readers asking the coordinators, and searches that found nothing."""
