@@ -203,3 +203,26 @@ def test_a_deal_page_shows_who_works_on_the_deal_to_colleagues_only(
 
     assert "Deal Kenner" in member_client.get(url).content.decode()
     assert "Deal Kenner" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("role", ["reader", "Redacteur", "Coördinator", "superuser"])
+def test_every_signed_in_role_sees_published_profiles_and_never_hidden_ones(
+    request, role, colleague, make_profile
+):
+    make_profile(colleague, name="Zichtbaar Profiel", roles=["expert"])
+    hidden = get_user_model().objects.create_user("verborgen")
+    make_profile(hidden, published=False, name="Verborgen Profiel", roles=["expert"])
+    if role == "reader":
+        viewer = Client()
+        viewer.force_login(get_user_model().objects.create_user("lezer"))
+    elif role == "superuser":
+        viewer = Client()
+        viewer.force_login(get_user_model().objects.create_superuser("baas", "baas@example.nl", "x"))
+    else:
+        viewer = request.getfixturevalue("editor_client" if role == "Redacteur" else "coordinator_client")
+
+    for url in ("/mensen/", "/mensen/rollen/", "/programmas/green-deals/", "/zoeken/?q=Profiel"):
+        page = viewer.get(url).content.decode()
+        assert "Verborgen Profiel" not in page, url
+    assert "Zichtbaar Profiel" in viewer.get("/mensen/").content.decode()
+    assert "Zichtbaar Profiel" in viewer.get("/programmas/green-deals/").content.decode()
