@@ -142,7 +142,9 @@ def concrete_paths(route, world):
         if route == "kaarten/afdrukken/":
             # Secret cards ticked by slug: skipped like unknown ones, never printed.
             ticked = "&".join(
-                f"kaart={item.slug}" for item in world["secret"].values() if item.kind == "card"
+                f"kaart={item.slug}"
+                for item in world["secret"].values()
+                if getattr(item, "kind", "") == "card"
             )
             paths += [f"/{route}?kaart={card.slug}&{ticked}"]
         return paths
