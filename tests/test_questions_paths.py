@@ -94,6 +94,7 @@ def test_the_attention_page_uses_a_fixed_number_of_queries(
         Question.objects.create(text=f"Vraag nummer {number}", email="a@example.nl")
     client.get("/admin/aandacht/")
     # The page's own lists, and two statements more however many there are:
-    # the open questions counted, and the gaps with their programmes.
-    with django_assert_num_queries(12):
+    # the open questions counted, and the gaps with their programmes; and three for
+    # the follow-ups (the open ones due, their count) and the strategies due for review.
+    with django_assert_num_queries(15):
         assert client.get("/admin/aandacht/").status_code == 200
