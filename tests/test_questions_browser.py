@@ -84,7 +84,7 @@ def test_a_visitor_asks_after_finding_nothing_and_a_click_is_counted(live_server
             expect(page.get_by_role("heading", name="Je vraag is verstuurd")).to_be_visible()
 
             page.goto("/zoeken/?q=opzeggen")
-            page.get_by_role("link", name="Een deal opzeggen").click()
+            page.get_by_role("link", name="Hoe zeg je een deal op?").click()
             page.wait_for_url("**/kaarten/een-deal-opzeggen/")
             expected = {("kwartelkoningen", "nothing"): (1, 0), ("opzeggen", "found"): (1, 1)}
             assert _wait_for(expected) == expected
