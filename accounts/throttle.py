@@ -5,24 +5,13 @@ cache is per process, so with several worker processes each counts its own.
 The address is stored hashed: the cache holds no e-mail addresses.
 """
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 
-from dealkennis.security import client_ip
+from dealkennis.security import client_ip, over_limit
 
 
 def _over_limit(kind, value, limit):
-    key = "reset-limit:" + hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
-    window = settings.PASSWORD_RESET_LIMIT_MINUTES * 60
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return over_limit(f"reset-{kind}", value, limit, settings.PASSWORD_RESET_LIMIT_MINUTES * 60)
 
 
 def reset_allowed(request, email):

@@ -1,9 +1,11 @@
-"""Security pieces: trusted client IP, response headers, and the health check."""
+"""Security pieces: trusted client IP, rate limits, response headers, and the health check."""
 
 import datetime
+import hashlib
 import ipaddress
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -36,6 +38,22 @@ def client_ip(request):
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def over_limit(name, value, limit, window):
+    """Count one more for `value`; True once it passed `limit` within `window` seconds of its first count.
+
+    Kept in the default cache, hashed (the cache holds no addresses): per process,
+    or shared by every server when CACHE_URL points at Redis.
+    """
+    key = f"limit:{name}:" + hashlib.sha256(str(value).encode()).hexdigest()
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, window)
+        count = 1
+    return count > limit
 
 
 class SecurityHeadersMiddleware:

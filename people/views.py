@@ -1,5 +1,7 @@
 """Who is who: the list of colleagues, the role matrix and one's own profile; signed-in only."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -52,14 +54,9 @@ def people_list(request):
 def role_matrix(request):
     """Per role and programme, how many colleagues are known: where nobody is, it says so."""
     programmes = list(Programme.objects.only("name", "slug"))
-    counts = {}
-    rows = Profile.objects.visible_to(request.user).values_list("pk", "roles", "programmes")
-    seen = set()
-    for pk, roles, programme_id in rows:
-        for role in roles:
-            if (pk, role, programme_id) not in seen:
-                seen.add((pk, role, programme_id))
-                counts[(role, programme_id)] = counts.get((role, programme_id), 0) + 1
+    # One row per profile and programme it works on; its roles are distinct (a set of choices).
+    rows = Profile.objects.visible_to(request.user).values_list("roles", "programmes")
+    counts = Counter((role, programme_id) for roles, programme_id in rows for role in set(roles))
     matrix = [
         {
             "role": value,

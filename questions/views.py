@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dealkennis.models import Programme
+from dealkennis.security import client_ip, over_limit
 from questions import drafts, gaps
 from questions.forms import AskForm
 from questions.models import SearchGap
@@ -22,13 +22,7 @@ ASK_WINDOW = 3600
 
 def _too_many(request):
     """A per-address count kept only in the cache, for an hour: never stored with the question."""
-    key = f"questions-asked:{request.META.get('REMOTE_ADDR', '')}"
-    cache = caches["default"]
-    cache.add(key, 0, ASK_WINDOW)
-    try:
-        return cache.incr(key) > ASK_LIMIT
-    except ValueError:
-        return False
+    return over_limit("questions-asked", client_ip(request) or "unknown", ASK_LIMIT, ASK_WINDOW)
 
 
 def ask(request):
