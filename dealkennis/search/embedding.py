@@ -14,11 +14,13 @@ with the same three members (`dimensions`, `query`, `passages`), or "" to
 switch search by meaning off.
 """
 
+import contextvars
 import logging
 import os
 import platform
 import sys
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -91,6 +93,10 @@ class _State:
         self.failure = ""
         self.passages = OrderedDict()
         self.queries = OrderedDict()
+        # Queries being embedded ahead (`embed_query_ahead`), each with the event set when done.
+        self.ahead = {}
+        # Wall seconds spent embedding queries, in any thread (`query_seconds`).
+        self.query_seconds = 0.0
 
 
 _state = None
@@ -134,6 +140,9 @@ def _backend(state):
 def model_available() -> bool:
     """Whether the model runs in this process (loads it on the first call; a failure is logged once)."""
     state = _current()
+    if state.backend is not None:
+        # Without the lock, which a query embedded ahead holds while it runs.
+        return True
     with state.lock:
         try:
             _backend(state)
@@ -158,15 +167,63 @@ def _remember(cache, key, vector, size):
         cache.popitem(last=False)
 
 
+def embed_query_ahead(text: str) -> None:
+    """Start embedding a query in a thread of its own; `embed_query(text)` then waits for it.
+
+    The engine runs in C and releases the GIL, so the search's own Python and
+    its first SQL statements go on meanwhile: a query never asked before costs
+    its page the longer of the two, not their sum. The thread runs in a copy of
+    the caller's context, so whatever the request accounts (see
+    `dealkennis.web.timing`) is accounted there too. Only for a process whose
+    model is loaded: a failure is left for `embed_query` to report.
+    """
+    state = _current()
+    if state.backend is None:
+        return
+    with state.lock:
+        if text in state.queries or text in state.ahead:
+            return
+        done = state.ahead[text] = threading.Event()
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(_embed_ahead, state, text, done), daemon=True).start()
+
+
+def _embed_ahead(state, text, done):
+    try:
+        with state.lock:
+            if text not in state.queries:
+                _remember(state.queries, text, _embed(state, text), QUERY_CACHE_SIZE)
+    except Exception:  # noqa: BLE001 - embed_query tries again and reports it
+        logger.exception("Embedding a query ahead failed")
+    finally:
+        state.ahead.pop(text, None)
+        done.set()
+
+
 def embed_query(text: str) -> list[float]:
     """The vector of a reader's query. Raises EmbeddingUnavailable when the model cannot run."""
     state = _current()
+    if (done := state.ahead.get(text)) is not None:
+        done.wait()
     with state.lock:
         vector = state.queries.get(text)
         if vector is None:
-            vector = _backend(state).query(text)
+            vector = _embed(state, text)
         _remember(state.queries, text, vector, QUERY_CACHE_SIZE)
     return _as_list(vector)
+
+
+def _embed(state, text):
+    started = time.perf_counter()
+    try:
+        return _backend(state).query(text)
+    finally:
+        state.query_seconds += time.perf_counter() - started
+
+
+def query_seconds() -> float:
+    """Wall seconds this process has spent embedding queries (ahead or not): for the benchmark."""
+    return _current().query_seconds
 
 
 def embed_passages(texts) -> list[list[float]]:

