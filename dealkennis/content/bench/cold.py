@@ -15,23 +15,10 @@ from django.db import connection
 from dealkennis.caching import clear_caches
 from dealkennis.content.bench.pages import ensure_ok
 from dealkennis.content.bench.queries import params_of
+from dealkennis.db.timer import StatementTimer
 from dealkennis.search import embedding
 
 WARMUP_QUERY = "opwarmen"
-
-
-class Spent:
-    """Milliseconds spent in SQL during one request (a database execute wrapper)."""
-
-    def __init__(self):
-        self.sql = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.sql += (time.perf_counter() - started) * 1000
 
 
 def cold_page(client, params, spent):
@@ -42,12 +29,12 @@ def cold_page(client, params, spent):
     """
     clear_caches()
     embedding.forget_queries()
-    spent.sql = 0.0
+    spent.reset()
     embedded = embedding.query_seconds()
     started = time.perf_counter()
     ensure_ok(client.get("/zoeken/", params))
     page = (time.perf_counter() - started) * 1000
-    return page, (embedding.query_seconds() - embedded) * 1000, spent.sql
+    return page, (embedding.query_seconds() - embedded) * 1000, spent.ms
 
 
 def cached_page(client, params):
@@ -60,7 +47,7 @@ def measure(client, records):
     """Time every query of every class ({class: [record]}) cold and then cached, into its record."""
     # The model, the connection and the templates loaded before the first measured request.
     ensure_ok(client.get("/zoeken/", {"q": WARMUP_QUERY}))
-    spent = Spent()
+    spent = StatementTimer()
     with connection.execute_wrapper(spent):
         for class_records in records.values():
             for record in class_records:

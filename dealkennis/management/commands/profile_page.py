@@ -9,17 +9,8 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from dealkennis.caching import clear_caches
+from dealkennis.db.timer import StatementTimer
 from dealkennis.search.embedding import forget_queries
-
-
-class StatementCounter:
-    """Counts the SQL statements run (a database execute wrapper)."""
-
-    statements = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.statements += 1
-        return execute(sql, params, many, context)
 
 
 class Command(BaseCommand):
@@ -46,21 +37,19 @@ class Command(BaseCommand):
             for path in options["paths"]:
                 self.fetch(client, path)  # the model, templates and connection loaded
             profiler = Profiler(interval=options["interval"])
-            spent, counter = 0.0, StatementCounter()
+            spent, counter = 0.0, StatementTimer()
             for _ in range(options["runs"]):
                 for path in options["paths"]:
                     if not options["warm"]:
                         clear_caches()
                         forget_queries()
-                    # Counted by a wrapper, not CaptureQueriesContext: that turns on the
-                    # debug cursor, whose SQL logging is no part of a production request.
                     with connection.execute_wrapper(counter):
                         started = time.perf_counter()
                         profiler.start()
                         self.fetch(client, path)
                         profiler.stop()
                         spent += time.perf_counter() - started
-            statements = counter.statements
+            statements = counter.count
         requests = options["runs"] * len(options["paths"])
         self.stdout.write(profiler.output_text(unicode=True, color=False, show_all=options["all"]))
         self.stdout.write(
