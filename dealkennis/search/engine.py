@@ -11,22 +11,19 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, F, FloatField, TextField, Value, When
-from django.db.models.functions import Concat
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.db.models import Case, F, FloatField, Value, When
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
-from dealkennis.classification import VOCABULARIES
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
 from dealkennis.search import estimate, hybrid, suggestions
 from dealkennis.search.facets import count_facets, facet_groups  # noqa: F401 - facet_groups is part of the engine's API
 from dealkennis.search.forms import SearchForm, SearchRequest
+from dealkennis.search.hits import Hit, load_hits  # noqa: F401 - Hit is part of the engine's API
 from dealkennis.search.query import (
     OPERATORS,
     AmongFirst,
@@ -45,22 +42,11 @@ CACHED_ROWS = 200
 # Above this many matches, relevance ranking is limited to the newest ones:
 # ranking reads each ranked item's search vector (about 30 microseconds each).
 RANK_LIMIT = 200
-# Private-use characters mark highlights inside the headline, so the text can be
-# escaped as a whole before they are turned into <mark> elements.
-MARK_START, MARK_END = "\ue000", "\ue001"
 
 
 def searched_models():
     """The kinds of item searched, by name ("card", "lesson"), in the installed order."""
     return {model._meta.model_name: model for model in knowledge_models()}
-
-
-@dataclass
-class Hit:
-    item: object
-    snippet: str
-    # Found by meaning, not by the words of the query.
-    by_meaning: bool = False
 
 
 @dataclass
@@ -119,7 +105,7 @@ def search(user, request: SearchRequest, programmes, version=None) -> SearchOutc
         rows = _find(user, query, filters, kind, sort, programmes, row_limit=end)["rows"][start:end]
     outcome.page.object_list = rows
     highlight = PrefixSearchQuery(found["highlight"], any_word=outcome.widened) if query else None
-    outcome.hits = _load_hits(rows, highlight, {tuple(row) for row in found["meaning"]})
+    outcome.hits = load_hits(searched_models(), rows, highlight, {tuple(row) for row in found["meaning"]})
     return outcome
 
 
@@ -384,52 +370,4 @@ def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit, newest_
             row_title=F("title"),
         )
         .values_list("row_kind", "row_id", "rank", "date", "row_title")
-    )
-
-
-HIT_FIELDS = ("title", "slug", "summary", "visibility", *VOCABULARIES, "programme__name", "programme__slug")
-
-
-def _load_hits(rows, tsquery, by_meaning=frozenset()):
-    models = searched_models()
-    ids = {kind: [row[1] for row in rows if row[0] == kind] for kind in models}
-    loaded = {}
-    for kind, pks in ids.items():
-        if not pks:
-            continue
-        # Only what a result shows: the body and its HTML stay in the database.
-        queryset = (
-            models[kind]
-            .objects.filter(pk__in=pks)
-            .select_related("programme")
-            .only(*HIT_FIELDS, models[kind].name_field)
-        )
-        if tsquery is not None:
-            queryset = queryset.annotate(
-                headline=SearchHeadline(
-                    Concat("summary", Value(" "), "body_text", output_field=TextField()),
-                    tsquery,
-                    config=SEARCH_CONFIG,
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-        for item in queryset:
-            loaded[(kind, item.pk)] = item
-    hits = []
-    for kind, pk, *_rest in rows:
-        item = loaded.get((kind, pk))
-        if item is not None:
-            hits.append(Hit(item=item, snippet=_snippet(item), by_meaning=(kind, pk) in by_meaning))
-    return hits
-
-
-def _snippet(item):
-    text = getattr(item, "headline", None) or item.summary
-    return mark_safe(  # noqa: S308 - the text is escaped first; only our markers become tags
-        escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     )
