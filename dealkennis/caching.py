@@ -103,21 +103,37 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        _request.version = None  # a request that changes content reads the new version
+        # A request that changes content reads the new version, and what depends on it.
+        _request.version, _request.memo = None, {}
         if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
-# The version a request has read; outside a request (commands, tests) it is
-# read every time, since nothing marks where a unit of work ends.
+def per_request(name, compute):
+    """`compute()` once per request (in a request; every time outside one).
+
+    For what a request reads from the cache several times, such as the
+    synonym table: each cache read unpickles its own copy.
+    """
+    if not getattr(_request, "active", False):
+        return compute()
+    found = _request.memo.get(name)
+    if found is None:
+        found = _request.memo[name] = compute()
+    return found
+
+
+# The version a request has read, and what it computed once (`per_request`);
+# outside a request (commands, tests) they are read every time, since nothing
+# marks where a unit of work ends.
 _request = threading.local()
 
 
 @receiver(request_started, dispatch_uid="content-version-per-request")
 def _request_started(**kwargs):
-    _request.active, _request.version = True, None
+    _request.active, _request.version, _request.memo = True, None, {}
 
 
 @receiver(request_finished, dispatch_uid="content-version-per-request")
 def _request_finished(**kwargs):
-    _request.active, _request.version = False, None
+    _request.active, _request.version, _request.memo = False, None, {}

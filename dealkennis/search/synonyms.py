@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from dealkennis.caching import ContentVersion
+from dealkennis.caching import ContentVersion, per_request
 from dealkennis.search.text import SEARCH_CONFIG, fold
 
 SEPARATOR = ","
@@ -202,8 +202,13 @@ def synonym_table() -> SynonymTable:
     Saving a group bumps the content version, which keys every cached search
     result too, so no result found with old synonyms is served after a change.
     Within a request the version is read once (`ContentVersion.current`), so
-    this costs no query of its own there.
+    this costs no query of its own there, and the table is taken from the
+    cache once: a search builds several queries from it.
     """
+    return per_request("synonyms", _synonym_table)
+
+
+def _synonym_table():
     cache = caches["default"]
     table = cache.get(CACHE_KEY)
     version = ContentVersion.current()
