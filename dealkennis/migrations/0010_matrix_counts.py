@@ -1,0 +1,124 @@
+import django.db.models.deletion
+from django.db import migrations, models
+
+# The knowledge item tables (`dealkennis.models.knowledge_models()`), named
+# here as in 0009: a migration must not change when the code does. A test
+# holds every current knowledge model to having the triggers.
+TABLES = ("cards_card", "lessons_lesson")
+FUNCTION = "dealkennis_matrixcount_apply"
+COLUMNS = 'programme_id, status, visibility, "order", level, stream, mode'
+
+# One grouped upsert per statement, however many rows it wrote (a COPY of
+# 5,000, an `update()` of all): the transition tables hold the rows before
+# and after. Groups whose count does not change (an edit of the text, the
+# embedding written after a save) are left alone, so they take no row locks.
+# Rows are upserted in key order, so two statements counting the same groups
+# lock them in the same order and wait for each other rather than deadlock.
+UPSERT = f"""
+        INSERT INTO dealkennis_matrixcount AS counts (item_table, {COLUMNS}, n)
+        SELECT TG_TABLE_NAME, {COLUMNS}, sum(delta) FROM ({{changes}}) AS changes
+        GROUP BY {COLUMNS}
+        HAVING sum(delta) <> 0
+        ORDER BY {COLUMNS}
+        ON CONFLICT (item_table, {COLUMNS}) DO UPDATE SET n = counts.n + EXCLUDED.n;"""
+ADDED = f"SELECT {COLUMNS}, 1 AS delta FROM new_rows"
+REMOVED = f"SELECT {COLUMNS}, -1 AS delta FROM old_rows"
+
+# A trigger sees only the transition tables its event declares, so each
+# event has its branch.
+CREATE_FUNCTION = f"""
+CREATE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN{UPSERT.format(changes=ADDED)}
+    ELSIF TG_OP = 'UPDATE' THEN{UPSERT.format(changes=f"{ADDED} UNION ALL {REMOVED}")}
+    ELSIF TG_OP = 'DELETE' THEN{UPSERT.format(changes=REMOVED)}
+    ELSE
+        DELETE FROM dealkennis_matrixcount WHERE item_table = TG_TABLE_NAME;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def create_triggers(table):
+    return f"""
+CREATE TRIGGER {table}_counts_insert AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();
+CREATE TRIGGER {table}_counts_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();
+CREATE TRIGGER {table}_counts_delete AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();
+CREATE TRIGGER {table}_counts_truncate AFTER TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}();
+"""
+
+
+def drop_triggers(table):
+    return "".join(
+        f"DROP TRIGGER IF EXISTS {table}_counts_{event} ON {table};"
+        for event in ("insert", "update", "delete", "truncate")
+    )
+
+
+# After the triggers: creating them locks each table against writes until
+# this migration commits, so no write falls between the count and the triggers.
+def fill(table):
+    return (
+        f"INSERT INTO dealkennis_matrixcount (item_table, {COLUMNS}, n)"
+        f" SELECT '{table}', {COLUMNS}, count(*) FROM {table} GROUP BY {COLUMNS}"
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("dealkennis", "0009_newest_published_index"),
+        ("cards", "0005_embedding"),
+        ("lessons", "0006_followups"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="MatrixCount",
+            fields=[
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "item_table",
+                        "programme",
+                        "status",
+                        "visibility",
+                        "order",
+                        "level",
+                        "stream",
+                        "mode",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("item_table", models.CharField(max_length=63)),
+                ("status", models.CharField(max_length=20)),
+                ("visibility", models.CharField(max_length=20)),
+                ("order", models.CharField(max_length=10)),
+                ("level", models.CharField(max_length=20)),
+                ("stream", models.CharField(max_length=20)),
+                ("mode", models.CharField(max_length=20)),
+                ("n", models.IntegerField()),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="dealkennis.programme",
+                    ),
+                ),
+            ],
+        ),
+        migrations.RunSQL(CREATE_FUNCTION, f"DROP FUNCTION IF EXISTS {FUNCTION}()"),
+        *(migrations.RunSQL(create_triggers(table), drop_triggers(table)) for table in TABLES),
+        *(migrations.RunSQL(fill(table), migrations.RunSQL.noop) for table in TABLES),
+    ]
