@@ -17,8 +17,9 @@ from django.db import models
 
 from dealkennis.visibility import VisibleQuerySet
 
-# Everything counted apart, in the order of the table's primary key.
-KEY = ("item_table", "programme", "status", "visibility", "order", "level", "stream", "mode")
+# Everything counted apart, in the order of the table's primary key: the
+# readers' rule and the programme first, the columns every read filters by.
+KEY = ("status", "visibility", "programme", "item_table", "order", "level", "stream", "mode")
 
 
 class MatrixCount(models.Model):

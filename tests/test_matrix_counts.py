@@ -20,7 +20,7 @@ from lessons.resources import LessonResource
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ["programme_id", *KEY[2:]]
+COLUMNS = ["status", "visibility", "programme_id", *KEY[4:]]
 
 
 def kept_counts():

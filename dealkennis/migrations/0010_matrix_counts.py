@@ -6,7 +6,7 @@ from django.db import migrations, models
 # holds every current knowledge model to having the triggers.
 TABLES = ("cards_card", "lessons_lesson")
 FUNCTION = "dealkennis_matrixcount_apply"
-COLUMNS = 'programme_id, status, visibility, "order", level, stream, mode'
+COLUMNS = 'status, visibility, programme_id, "order", level, stream, mode'
 
 # One grouped upsert per statement, however many rows it wrote (a COPY of
 # 5,000, an `update()` of all): the transition tables hold the rows before
@@ -20,7 +20,7 @@ UPSERT = f"""
         GROUP BY {COLUMNS}
         HAVING sum(delta) <> 0
         ORDER BY {COLUMNS}
-        ON CONFLICT (item_table, {COLUMNS}) DO UPDATE SET n = counts.n + EXCLUDED.n;"""
+        ON CONFLICT (status, visibility, programme_id, item_table, "order", level, stream, mode) DO UPDATE SET n = counts.n + EXCLUDED.n;"""
 ADDED = f"SELECT {COLUMNS}, 1 AS delta FROM new_rows"
 REMOVED = f"SELECT {COLUMNS}, -1 AS delta FROM old_rows"
 
@@ -84,10 +84,10 @@ class Migration(migrations.Migration):
                 (
                     "pk",
                     models.CompositePrimaryKey(
-                        "item_table",
-                        "programme",
                         "status",
                         "visibility",
+                        "programme",
+                        "item_table",
                         "order",
                         "level",
                         "stream",
