@@ -37,15 +37,18 @@ def learning_matrix(user, programme=None):
         "matrix", user, [programme.slug if programme else ""], lambda: _matrix_counts(user, programme)
     )
 
+    # Each of the 16 cells links twice: the two addresses are looked up once.
+    search_url, share_url = reverse("search"), reverse("lesson-share")
+
     def link(**filters):
         if programme is not None:
             filters["programme"] = programme.slug
-        return f"{reverse('search')}?{urlencode(filters)}"
+        return f"{search_url}?{urlencode(filters)}"
 
     def share(**filters):
         if programme is not None:
             filters["programme"] = programme.slug
-        return f"{reverse('lesson-share')}?{urlencode(filters)}"
+        return f"{share_url}?{urlencode(filters)}"
 
     orders = [
         {
