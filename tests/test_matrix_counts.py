@@ -1,15 +1,19 @@
 """The counts behind the heatmaps (MatrixCount), kept by the database on every path that writes items."""
 
+import threading
+import time
+
 import pytest
 import reversion
 import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count
 from reversion.models import Version
 
 from cards.models import Card
+from dealkennis.caching import ContentVersion
 from dealkennis.content import corpus_vectors
 from dealkennis.content.corpus import generate
 from dealkennis.matrixcounts import KEY, MatrixCount
@@ -249,3 +253,70 @@ def test_without_its_trigger_a_table_would_count_wrong(make_lesson):
     make_lesson()
     assert kept_counts() != counted_afresh()
     assert ("lessons_lesson", "lessons_lesson_counts_insert") not in _triggers()
+
+
+def _writer():
+    """A connection of its own, in a transaction, as another request's would be."""
+    wrapper = connections.create_connection("default")
+    wrapper.set_autocommit(False)
+    return wrapper
+
+
+def _waits_for_a_lock(pid):
+    with connection.cursor() as cursor:
+        for _attempt in range(200):
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == "Lock":
+                return True
+            time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_the_same_count_wait_for_each_other_rather_than_deadlock(make_lesson):
+    # The other writer's item shares its counts with the second item, not the first.
+    first = make_lesson(status="draft")
+    second, third = (make_lesson(status="draft", stream="cognitive") for _ in range(2))
+    ContentVersion.bump()  # the row every ORM write locks
+    bump = "UPDATE dealkennis_contentversion SET value = value + 1 WHERE id = 1"
+    publish = "UPDATE lessons_lesson SET status = 'published' WHERE id = %s"
+    errors = []
+
+    # One writer saves two items in one transaction (as an import does); the
+    # other saves one item into the second's count in between.
+    importer = _writer()
+    importer.cursor().execute("UPDATE lessons_lesson SET status = 'review' WHERE id = %s", [first.pk])
+    importer.cursor().execute(bump)
+
+    def other_writer(pid_found):
+        writer = _writer()
+        try:
+            cursor = writer.cursor()
+            cursor.execute("SELECT pg_backend_pid()")
+            pid_found.append(cursor.fetchone()[0])
+            cursor.execute(publish, [third.pk])
+            cursor.execute(bump)
+            writer.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            writer.close()
+
+    pid = []
+    thread = threading.Thread(target=other_writer, args=(pid,))
+    thread.start()
+    while not pid and thread.is_alive():
+        time.sleep(0.01)
+    assert _waits_for_a_lock(pid[0])
+    try:
+        importer.cursor().execute(publish, [second.pk])
+        importer.commit()
+    except Exception as error:  # noqa: BLE001 - reported below
+        errors.append(error)
+    finally:
+        importer.close()
+    thread.join()
+
+    assert errors == []
+    assert total(signed_in()) == 2
+    assert_counts_right()

@@ -10,30 +10,47 @@ COLUMNS = 'status, visibility, programme_id, "order", level, stream, mode'
 
 # One grouped upsert per statement, however many rows it wrote (a COPY of
 # 5,000, an `update()` of all): the transition tables hold the rows before
-# and after. Groups whose count does not change (an edit of the text, the
-# embedding written after a save) are left alone, so they take no row locks.
-# Rows are upserted in key order, so two statements counting the same groups
-# lock them in the same order and wait for each other rather than deadlock.
+# and after.
 UPSERT = f"""
         INSERT INTO dealkennis_matrixcount AS counts (item_table, {COLUMNS}, n)
         SELECT TG_TABLE_NAME, {COLUMNS}, sum(delta) FROM ({{changes}}) AS changes
         GROUP BY {COLUMNS}
         HAVING sum(delta) <> 0
         ORDER BY {COLUMNS}
-        ON CONFLICT (status, visibility, programme_id, item_table, "order", level, stream, mode) DO UPDATE SET n = counts.n + EXCLUDED.n;"""
+        ON CONFLICT ON CONSTRAINT dealkennis_matrixcount_pkey DO UPDATE SET n = counts.n + EXCLUDED.n;"""
 ADDED = f"SELECT {COLUMNS}, 1 AS delta FROM new_rows"
 REMOVED = f"SELECT {COLUMNS}, -1 AS delta FROM old_rows"
+
+# Counts rows stay locked until the writer commits. A transaction that saves
+# several items (an import, a history restore) takes them one statement at a
+# time, and every ORM write also bumps the one content version row
+# (`caching.ContentVersion`) in its transaction: had one writer a count and
+# wanted the version while another had the version and wanted that count,
+# they would deadlock. So a statement that changes counts locks the version
+# row first, as a bump does; within the statement the counts go in key order.
+# A statement that changes no count (an edit of the text, the embedding
+# written after a save) takes neither lock.
+LOCK_VERSION = "PERFORM FROM dealkennis_contentversion WHERE id = 1 FOR NO KEY UPDATE;"
+KEYS = f"SELECT {COLUMNS} FROM"
 
 # A trigger sees only the transition tables its event declares, so each
 # event has its branch.
 CREATE_FUNCTION = f"""
 CREATE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN{UPSERT.format(changes=ADDED)}
-    ELSIF TG_OP = 'UPDATE' THEN{UPSERT.format(changes=f"{ADDED} UNION ALL {REMOVED}")}
-    ELSIF TG_OP = 'DELETE' THEN{UPSERT.format(changes=REMOVED)}
-    ELSE
+    IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM dealkennis_matrixcount WHERE item_table = TG_TABLE_NAME;
+    ELSIF TG_OP = 'INSERT' THEN
+        IF EXISTS (SELECT FROM new_rows) THEN
+            {LOCK_VERSION}{UPSERT.format(changes=ADDED)}
+        END IF;
+    ELSIF TG_OP = 'DELETE' THEN
+        IF EXISTS (SELECT FROM old_rows) THEN
+            {LOCK_VERSION}{UPSERT.format(changes=REMOVED)}
+        END IF;
+    -- An UPDATE changes counts when its rows' keys after are not those before.
+    ELSIF EXISTS ({KEYS} new_rows EXCEPT ALL {KEYS} old_rows) THEN
+        {LOCK_VERSION}{UPSERT.format(changes=f"{ADDED} UNION ALL {REMOVED}")}
     END IF;
     RETURN NULL;
 END
