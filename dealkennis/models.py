@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 # Imported for Django to register the models they define with this app.
-from dealkennis import caching  # noqa: F401
+from dealkennis import caching, matrixcounts  # noqa: F401
 from dealkennis.classification import (
     CLASSIFICATION_FIELDS,
     ORDER_QUESTIONS,
@@ -29,6 +29,7 @@ from dealkennis.search.meaning import EmbeddingField
 from dealkennis.search.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.search.text import fold, text_size_errors
 from dealkennis.tagging import ItemTagManager
+from dealkennis.visibility import VisibleQuerySet
 from dealkennis.workflow import publication_problems
 
 ONLY_MARKUP = _("Hier staat alleen opmaak (zoals HTML-code) en geen tekst. Schrijf gewone tekst.")
@@ -132,9 +133,8 @@ SEARCH_ONLY_FIELDS = (
 )
 
 
-class KnowledgeItemQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
+class KnowledgeItemQuerySet(VisibleQuerySet):
+    """Items as readers see them (`published`, `visible_to`: the rule in `dealkennis.visibility`)."""
 
     def previewable_by(self, user):
         """Staff who may view items in the admin also preview unpublished ones on the site."""
@@ -142,16 +142,6 @@ class KnowledgeItemQuerySet(models.QuerySet):
         if user is not None and user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             return self
         return self.visible_to(user)
-
-    def visible_to(self, user):
-        """What a reader of the site may see; the admin has its own, wider view.
-
-        Readers fall into two audiences with the same view (see `caching.audience`).
-        """
-        published = self.published()
-        if user is not None and user.is_authenticated:
-            return published
-        return published.filter(visibility=Visibility.PUBLIC)
 
     def without_search_fields(self):
         return self.defer(*SEARCH_ONLY_FIELDS)

@@ -16,7 +16,7 @@ def _fill(make_card, make_lesson, count):
 @pytest.mark.parametrize(
     "path, expected_queries",
     [
-        # starters, recent lessons, programmes, the content version, the matrix (one UNION ALL of both kinds)
+        # starters, recent lessons, programmes, the content version, the matrix (one sum over the kept counts)
         ("/", 5),
         ("/kaarten/", 4),
         ("/lessen/", 4),

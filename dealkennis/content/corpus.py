@@ -32,6 +32,7 @@ from dealkennis.classification import Level, Mode, Order, Status, Stream, Visibi
 from dealkennis.content.corpus_vectors import VectorPool
 from dealkennis.content.demo import read_demo
 from dealkennis.content.sampler import Vocabulary, as_html, capitalised, paragraphs, prose, sentences
+from dealkennis.matrixcounts import MatrixCount
 from dealkennis.models import Deal, Programme
 from dealkennis.search.text import fold
 from lessons.models import Lesson, SourceKind
@@ -273,7 +274,8 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
     # bits) so the first measured queries don't pay for the load.
     analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        for table in [*tables, "taggit_taggeditem", through._meta.db_table]:
+        counts = MatrixCount._meta.db_table  # updated by the triggers at every COPY
+        for table in [*tables, "taggit_taggeditem", through._meta.db_table, counts]:
             cursor.execute(f"{analyze} {table}")
     # Rows copied in bypass the signals that mark content as changed, so tell
     # the caches keyed by the content version.
