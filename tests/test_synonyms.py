@@ -92,6 +92,26 @@ def test_a_quoted_word_is_not_expanded(client, money):
     assert found_titles(client, "subsidie aanvragen") == ["Decentralisatie-uitkering"]
 
 
+def test_a_search_takes_the_synonym_table_from_the_cache_once(client, money, monkeypatch):
+    from django.core.cache import caches
+
+    from dealkennis.search import synonyms
+
+    cache, reads = caches["default"], []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == synonyms.CACHE_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    client.get("/zoeken/", {"q": "geld"})  # cached now
+    monkeypatch.setattr(cache, "get", counting_get)
+    # Words, the highlight and the any-word fallback each build a query from it.
+    client.get("/zoeken/", {"q": "geld subsidie onbekendwoord"})
+    assert len(reads) == 1
+
+
 def test_the_longest_term_wins_and_or_stays_an_operator():
     group("BZK, Binnenlandse Zaken")
     group("ministerie, departement")
@@ -315,23 +335,3 @@ def test_the_demo_synonyms_are_loaded_with_the_demo_content(db, demo_content, cl
     # The demo texts write "BZK" only; its full name finds what the abbreviation finds.
     assert total("BZK") >= 3
     assert total("Binnenlandse Zaken") == total("BZK")
-
-
-def test_a_search_takes_the_synonym_table_from_the_cache_once(client, money, monkeypatch):
-    from django.core.cache import caches
-
-    from dealkennis.search import synonyms
-
-    cache, reads = caches["default"], []
-    real_get = cache.get
-
-    def counting_get(key, *args, **kwargs):
-        if key == synonyms.CACHE_KEY:
-            reads.append(key)
-        return real_get(key, *args, **kwargs)
-
-    client.get("/zoeken/", {"q": "geld"})  # cached now
-    monkeypatch.setattr(cache, "get", counting_get)
-    # Words, the highlight and the any-word fallback each build a query from it.
-    client.get("/zoeken/", {"q": "geld subsidie onbekendwoord"})
-    assert len(reads) == 1
