@@ -150,6 +150,12 @@ else:
         }
     }
 
+# The embedded server's shared buffers, in MB (from its next start on; see
+# dealkennis.db.embedded.ensure_shared_buffers). A server of your own is tuned by you.
+EMBEDDED_DB_SHARED_BUFFERS_MB = env_int("DEALKENNIS_EMBEDDED_SHARED_BUFFERS_MB", 1024)
+if EMBEDDED_DB_SHARED_BUFFERS_MB < 16:
+    raise ImproperlyConfigured("DEALKENNIS_EMBEDDED_SHARED_BUFFERS_MB must be at least 16.")
+
 # Fail fast when the database is unreachable, so pages answer 503 within a
 # second or two instead of hanging; health checks reconnect once it is back.
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 2)

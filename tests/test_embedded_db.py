@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.db import connection
+
+from dealkennis.db import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +36,31 @@ def test_an_open_connection_knows_where_its_server_listens(db):
     connection.ensure_connection()
     assert connection.settings_dict["HOST"]
     assert connection.settings_dict["PORT"]
+
+
+def embedded_only():
+    if connection.settings_dict["ENGINE"] != "dealkennis.db.backend":
+        pytest.skip("this run uses a server of its own (DATABASE_URL), which is tuned by whoever runs it")
+
+
+def asked_shared_buffers():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setting FROM pg_file_settings WHERE name = 'shared_buffers' ORDER BY seqno DESC LIMIT 1"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_embedded_server_is_asked_for_the_configured_shared_buffers(db, settings):
+    embedded_only()
+    connection.ensure_connection()
+    assert asked_shared_buffers() == f"{settings.EMBEDDED_DB_SHARED_BUFFERS_MB}MB"
+    wanted = settings.EMBEDDED_DB_SHARED_BUFFERS_MB
+    settings.EMBEDDED_DB_SHARED_BUFFERS_MB = 256
+    try:
+        embedded.ensure_shared_buffers(connection.settings_dict)
+        assert asked_shared_buffers() == "256MB"
+    finally:
+        settings.EMBEDDED_DB_SHARED_BUFFERS_MB = wanted
+        embedded.ensure_shared_buffers(connection.settings_dict)
+    assert asked_shared_buffers() == f"{wanted}MB"
