@@ -247,3 +247,11 @@ def test_without_the_model_items_save_and_the_check_warns(
     with django_capture_on_commit_callbacks(execute=True):
         card = make_card(title="Opgeslagen zonder model")
     assert stored_vector(card) is None
+
+
+def test_the_planner_is_told_what_a_vector_distance_costs(semantic):
+    from dealkennis.search.meaning import DISTANCE_COST
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procost FROM pg_proc WHERE oid = 'cosine_distance(vector, vector)'::regprocedure")  # noqa: E501
+        assert cursor.fetchone()[0] == DISTANCE_COST
