@@ -253,5 +253,7 @@ def test_the_planner_is_told_what_a_vector_distance_costs(semantic):
     from dealkennis.search.meaning import DISTANCE_COST
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT procost FROM pg_proc WHERE oid = 'cosine_distance(vector, vector)'::regprocedure")  # noqa: E501
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE oid = %s::regprocedure", ["cosine_distance(vector, vector)"]
+        )
         assert cursor.fetchone()[0] == DISTANCE_COST
