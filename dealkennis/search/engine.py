@@ -15,13 +15,12 @@ from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, F, FloatField, Value, When
-from django.db.models.sql import Query
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import estimate, hybrid, suggestions
+from dealkennis.search import embedding, estimate, hybrid, suggestions
 from dealkennis.search.facets import count_facets, facet_groups  # noqa: F401 - facet_groups is part of the engine's API
 from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.hits import Hit, load_hits  # noqa: F401 - Hit is part of the engine's API
@@ -121,7 +120,7 @@ def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     if by_meaning:
         # Unless its vector is known already, the model works on the query
         # while the words' statements are prepared and run.
-        hybrid.embed_ahead(query)
+        embedding.embed_query_ahead(query)
     with _search_settings(query, by_meaning):
         return _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning)
 
@@ -333,8 +332,7 @@ def _newest_ranked(matched, rank_query, sort, limit, newest):
     quote = connection.ops.quote_name
     rank, rank_params = "0.0::float8", []
     if rank_query is not None:
-        compiler = Query(None).get_compiler(connection=connection)
-        tsquery, rank_params = rank_query.as_sql(compiler, connection)
+        tsquery, rank_params = rank_query.sql()
         rank = f"ts_rank(search_vector, {tsquery})::float8"
     parts, params = [], []
     for kind, queryset in matched.items():

@@ -10,7 +10,6 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -69,8 +68,7 @@ def load_hits(models, rows, tsquery, by_meaning=frozenset()):
     quote = connection.ops.quote_name
     headline, headline_params = "NULL", []
     if tsquery is not None:
-        compiler = Query(None).get_compiler(connection=connection)
-        tsquery_sql, tsquery_params = tsquery.as_sql(compiler, connection)
+        tsquery_sql, tsquery_params = tsquery.sql()
         headline = HEADLINE_SQL.format(tsquery=tsquery_sql)
         headline_params = [SEARCH_CONFIG, *tsquery_params, _headline_options()]
     kinds = list(models)

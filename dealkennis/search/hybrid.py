@@ -12,14 +12,12 @@ import functools
 import re
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import FloatField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.sql import Query
 from django.utils import translation
 
 from dealkennis.classification import ORDER_LOOPS, VOCABULARIES
-from dealkennis.search.embedding import EmbeddingUnavailable, embed_query, embed_query_ahead
+from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
 from dealkennis.search.meaning import index_settings, nearest_each, semantic_available
 from dealkennis.search.query import OPERATORS, PrefixSearchQuery
 from dealkennis.search.text import fold
@@ -98,11 +96,6 @@ def wanted(query):
     return bool(query) and not OPERATORS.search(f" {query} ") and semantic_available()
 
 
-def embed_ahead(query):
-    """Start embedding `query` for `nearest_by_meaning` (see `embedding.embed_query_ahead`)."""
-    embed_query_ahead(query)
-
-
 def settings():
     """What the search's queries run with for `nearest_by_meaning` (see `meaning.index_settings`)."""
     return index_settings(CANDIDATES, ef_search=EF_SEARCH)
@@ -117,10 +110,9 @@ def _holding(words):
     """
     if not words:
         return Value(0.0, output_field=FloatField())
-    compiler = Query(None).get_compiler(connection=connection)
     parts, params = [], []
     for word in words:
-        sql, word_params = PrefixSearchQuery(word).as_sql(compiler, connection)
+        sql, word_params = PrefixSearchQuery(word).sql()
         parts.append(f"(search_vector @@ {sql})::int")
         params.extend(word_params)
     return RawSQL(  # noqa: S611 - compiled tsqueries, their words passed as parameters

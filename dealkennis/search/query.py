@@ -12,6 +12,7 @@ from contextlib import contextmanager, suppress
 from django.contrib.postgres.search import SearchQuery
 from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, F, Func, Subquery
+from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 
 from dealkennis.search.synonyms import synonym_table, term_words
@@ -235,6 +236,10 @@ class PrefixSearchQuery(SearchQuery):
             value, self.synonyms = with_synonyms(value)
         super().__init__(value, search_type="websearch", config=SEARCH_CONFIG, **kwargs)
         self.any_word = any_word
+
+    def sql(self):
+        """(sql, params) of this tsquery on its own, for a statement written by hand."""
+        return self.as_sql(Query(None).get_compiler(connection=connection), connection)
 
     def as_sql(self, compiler, connection, function=None, template=None):
         sql, params = super().as_sql(compiler, connection, function, template)
