@@ -236,3 +236,26 @@ def test_an_estimated_search_counts_the_items_found_by_meaning_exactly_on_top(
         for item in model.objects.filter(status="published", visibility="public")
     }
     assert {result["title"] for result in data["results"]} <= public
+
+
+def test_a_sample_holding_every_item_counts_what_exact_counting_counts_tags_included(
+    client, demo_content, meaning, monkeypatch
+):
+    # An item the words and meaning both find counts once, in every facet.
+    def facets():
+        clear_caches()
+        response = client.get("/zoeken/", {"q": "samenwerking"})
+        assert response.status_code == 200
+        return response.context["outcome"]
+
+    exact = facets()
+    assert not exact.estimated and exact.by_meaning > 0
+    monkeypatch.setattr(estimate, "BOUND", 0)
+    monkeypatch.setattr(estimate, "SAMPLE", 1000)
+    monkeypatch.setattr(estimate, "MIN_MATCHES", 0)
+    sampled = facets()
+    assert not sampled.estimated  # the sample is every item: nothing to scale
+    assert sampled.total == exact.total
+    for name in ("type", "programme", "stream", "mode", "order", "level"):
+        assert sampled.facets[name] == exact.facets[name], name
+    assert dict(sampled.facets["tags"]) == dict(exact.facets["tags"])

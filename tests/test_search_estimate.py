@@ -142,3 +142,19 @@ def test_an_estimated_search_sorted_by_date_shows_the_newest_matches_first(
     outcome, _page = search_page(client, "heisessie", sort="date")
     assert outcome.estimated
     assert [hit.item.title for hit in outcome.hits] == ["Heisessie 4", "Heisessie 3", "Heisessie 2"]
+
+
+def test_estimated_tag_counts_are_scaled_from_the_sample_like_every_other_count(
+    client, make_lesson, small_bounds, hundred_visible
+):
+    make_lesson(title="Heisessie oud", tags=["archief"])
+    make_lesson(title="Heisessie een", tags=["vertrouwen"])
+    make_lesson(title="Heisessie twee", tags=["vertrouwen", "regio"])
+    make_lesson(title="Heisessie drie", tags=["vertrouwen"])
+    make_lesson(title="Heisessie vier", tags=["regio"])
+    make_lesson(title="Heisessie geheim", tags=["geheim"], visibility="internal")
+    outcome, page = search_page(client, "heisessie")
+    # The 4 newest public lessons stand for the 100 lessons: each for 25.
+    assert outcome.estimated
+    assert outcome.facets["tags"] == [("vertrouwen", 75), ("regio", 50)]
+    assert "geheim" not in page and "archief" not in page
