@@ -93,9 +93,10 @@ def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, lim
     else `found` completed, with the first `limit` rows in order. `expected`:
     what `expectation(base, tsquery, terms)` returned, when asked already.
     """
-    within, expected = expected or expectation(base, tsquery, terms)
-    if sum(expected[: len(base)]) <= (BOUND if within is None else PHRASE_BOUND):
+    expected = expected or expectation(base, tsquery, terms)
+    if not over_bound(expected, len(base)):
         return None
+    within, expected = expected
     visible = dict(zip(base, expected[len(base) : 2 * len(base)], strict=True))
     walk = {}
     if within is not None:
@@ -124,6 +125,12 @@ def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, lim
     found.update(facets=facets, total=facets["total"], rows=ordered[:limit])
     found["estimated"] = facets["estimated"]
     return found
+
+
+def over_bound(expected, kinds):
+    """Whether the search counts from a sample: `expectation`'s figures for `kinds` kinds of item."""
+    within, rows = expected
+    return sum(rows[:kinds]) > (BOUND if within is None else PHRASE_BOUND)
 
 
 def _walk(candidates, total):
@@ -213,66 +220,82 @@ def sampled(base, visible, tsquery, within, meaning, programmes, walk=None):
             sql, part_params = rows.query.sql_with_params()
             parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608
             params.extend([source, *part_params])
-    # The tags of the rows that count come in the same statement, each
-    # row's through the (type, item) index.
+    # What counts comes back from the same statement, aggregated where it can
+    # be: the matches and the items found by meaning (ranked and shown), the
+    # sample's size per kind, and per kind, source and tag how many of the
+    # rows that count carry it. An item both sampled and found by meaning
+    # counts once, as sampled (the rows in `_estimate` likewise). Row by row,
+    # the tags of a common word's sample were a thousand rows to send and
+    # convert: more client time than the statement's own.
     model = next(iter(base.values())).model
     through = model._meta.get_field("tags").through
     quote = connection.ops.quote_name
     tagged_table, tag_table = (quote(table._meta.db_table) for table in (through, through.tag_model()))
     type_ids = [ContentType.objects.get_for_model(queryset.model).pk for queryset in base.values()]
     columns = ", ".join(quote(column) for column in SAMPLE_COLUMNS)
-    no_columns = ", ".join(["NULL"] * (len(SAMPLE_COLUMNS) - 3))
+    nulls = ", ".join(["NULL"] * (len(SAMPLE_COLUMNS) - 2))
     sql = (
-        f"WITH sample ({columns}) AS MATERIALIZED ({' UNION ALL '.join(parts)}) "  # noqa: S608 - ORM-built SQL
-        f"SELECT {columns}, NULL FROM sample UNION ALL "
-        f"SELECT part, source, sample.id, {no_columns}, tag.name FROM sample"
-        f" CROSS JOIN LATERAL (SELECT tag_id FROM {tagged_table} WHERE object_id = sample.id"
-        " AND content_type_id = (%s::int[])[sample.part + 1] OFFSET 0) AS item"
-        f" JOIN {tag_table} AS tag ON tag.id = item.tag_id WHERE sample.found OR sample.source = 'meaning'"
+        f"WITH sample ({columns}) AS MATERIALIZED ({' UNION ALL '.join(parts)}), "  # noqa: S608 - ORM-built SQL
+        "counted AS MATERIALIZED (SELECT DISTINCT ON (part, id) part, source, id FROM sample"
+        " WHERE found OR source = 'meaning' ORDER BY part, id, source <> 'sample') "
+        f"SELECT {columns}, NULL, NULL FROM sample WHERE found OR source = 'meaning' UNION ALL "
+        f"SELECT part, source, {nulls}, NULL, count(*) FROM sample WHERE source = 'sample'"
+        " GROUP BY part, source"
+        f" UNION ALL SELECT part, source, {nulls}, tag.name, count(*) FROM counted"
+        f" CROSS JOIN LATERAL (SELECT tag_id FROM {tagged_table} WHERE object_id = counted.id"
+        " AND content_type_id = (%s::int[])[counted.part + 1] OFFSET 0) AS item"
+        f" JOIN {tag_table} AS tag ON tag.id = item.tag_id GROUP BY part, source, tag.name"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, type_ids])
         rows = cursor.fetchall()
-    found, tags = [], {}
-    for row in rows:
-        if row[-1] is None:
-            found.append(row[:-1])
+    found, sizes, tags = [], dict.fromkeys(range(len(kinds)), 0), []
+    for *row, tag, count in rows:
+        if tag is not None:
+            tags.append((row[0], row[1], tag, count))
+        elif count is not None:
+            sizes[row[0]] = count
         else:
-            tags.setdefault((row[0], row[2]), []).append(row[-1])
-    return _estimate(kinds, found, tags, visible, programmes)
+            found.append(row)
+    return _estimate(kinds, found, sizes, tags, visible, programmes)
 
 
-def _estimate(kinds, found, tags, visible, programmes):
+def _estimate(kinds, found, sample_size, tags, visible, programmes):
+    """The counts from what `sampled` read.
+
+    `found`: the rows that count; `sample_size`: {kind's index: rows sampled};
+    `tags`: (kind's index, source, tag, how many rows of that source carry it).
+    """
     slugs = {programme.pk: programme.slug for programme in programmes}
     facets = empty_facets(programmes)
-    facets["estimated"] = False
-    sampled_matches = 0
-    sample_size = {index: 0 for index in range(len(kinds))}
-    for index, source, *_rest in found:
-        sample_size[index] += source == "sample"
     # A kind with more items than the sample: each of its matches stands for several.
     facets["estimated"] = any(size >= SAMPLE for size in sample_size.values())
-    rows, tag_counts, seen = [], {}, set()
-    for index, source, pk, programme_id, *values in found:
+
+    def weight(index, source):
+        if source == "sample" and sample_size[index] >= SAMPLE:
+            return max(visible[kinds[index]], SAMPLE) / SAMPLE
+        return 1
+
+    rows, seen, sampled_matches = [], set(), 0
+    # Sampled rows first: an item also found by meaning counts as sampled.
+    for index, source, pk, programme_id, *values in sorted(found, key=lambda row: row[1] != "sample"):
         vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
-        kind = kinds[index]
-        if (index, pk) in seen or (source == "sample" and not matched):
+        if (index, pk) in seen:
             continue
         seen.add((index, pk))
+        kind = kinds[index]
         sampled_matches += source == "sample"
-        if source == "sample" and sample_size[index] >= SAMPLE:
-            weight = max(visible[kind], SAMPLE) / SAMPLE
-        else:
-            weight = 1
-        facets["type"][kind] = facets["type"].get(kind, 0) + weight
-        facets["total"] += weight
-        facets["words"] += weight if matched else 0
-        facets["programme"][slugs[programme_id]] += weight
+        share = weight(index, source)
+        facets["type"][kind] = facets["type"].get(kind, 0) + share
+        facets["total"] += share
+        facets["words"] += share if matched else 0
+        facets["programme"][slugs[programme_id]] += share
         for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
-            facets[name][value] += weight
-        for name in tags.get((index, pk), ()):
-            tag_counts[name] = tag_counts.get(name, 0) + weight
+            facets[name][value] += share
         rows.append((kind, pk, rank, date, title, matched))
+    tag_counts = {}
+    for index, source, name, count in tags:
+        tag_counts[name] = tag_counts.get(name, 0) + count * weight(index, source)
     facets["tags"] = sorted(tag_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
     return rows, _rounded(facets) if facets["estimated"] else facets, sampled_matches
 
