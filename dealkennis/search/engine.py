@@ -21,7 +21,12 @@ from dealkennis.caching import ContentVersion, audience
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
 from dealkennis.search import embedding, estimate, hybrid, suggestions
-from dealkennis.search.facets import count_facets, facet_groups  # noqa: F401 - facet_groups is part of the engine's API
+from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
+    TAG_FACET_SIZE,
+    added,
+    count_facets,
+    facet_groups,
+)
 from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.hits import Hit, load_hits  # noqa: F401 - Hit is part of the engine's API
 from dealkennis.search.query import (
@@ -150,6 +155,11 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     expected = (
         estimate.expectation(base, tsquery, terms) if tsquery is not None and row_limit is None else None
     )
+    counted = None
+    if by_meaning and not (expected is not None and estimate.over_bound(expected, len(base))):
+        # Counted while the query's vector is embedded: the word matches'
+        # facets; the few items found by meaning alone are added after.
+        counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
     if expected is not None:
         estimated = estimate.estimated(
@@ -167,16 +177,9 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
         )
         if estimated is not None:
             return estimated
-    if any(meaning.values()):
-        # Counts, facets and pages describe exactly what is shown: the items
-        # found by words and those that joined by meaning, counted in one pass.
-        joined = _joined(matched, base, meaning)
-        facets = count_facets(joined, programmes, words=tsquery, meaning=meaning, newest=newest)
-        word_total = facets["words"]
-    else:
+    if not any(meaning.values()):
         meaning = {}
-        facets = count_facets(matched, programmes, newest=newest)
-        word_total = facets["total"]
+    facets, word_total = _facets(matched, base, meaning, programmes, tsquery, newest, counted)
     rank_query, held_words = tsquery, None
     # Too few items hold every word: widen to items holding any of them, ranked
     # so that those matching more (and all) words come first. Where search by
@@ -214,15 +217,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
                         if estimated is not None:
                             return estimated
                     matched, rank_query, held_words = corrected_matched, corrected_query, None
-                    if meaning:
-                        joined = _joined(matched, base, meaning)
-                        facets = count_facets(
-                            joined, programmes, words=corrected_query, meaning=meaning, newest=newest
-                        )
-                        word_total = facets["words"]
-                    else:
-                        facets = count_facets(matched, programmes, newest=newest)
-                        word_total = facets["total"]
+                    facets, word_total = _facets(matched, base, meaning, programmes, corrected_query, newest)
 
     if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
         # Lazy: what _find returns is cached for every language.
@@ -267,6 +262,24 @@ def _meaning(user, query, models, base, filtered, words):
             kept = set(base[name].filter(pk__in=list(found)).values_list("pk", flat=True))
             narrowed[name] = {pk: similarity for pk, similarity in found.items() if pk in kept}
     return narrowed, held
+
+
+def _facets(matched, base, meaning, programmes, words, newest, counted=None):
+    """The facets of what the words matched and what joined by meaning, and how many the words found.
+
+    Counts, facets and pages describe exactly what is shown. The word matches
+    are counted on their own (`counted`, when done already), the items found
+    by meaning alone apart, and the two added up.
+    """
+    if not meaning:
+        facets = count_facets(matched, programmes, newest=newest) if counted is None else counted
+        facets["tags"] = facets["tags"][:TAG_FACET_SIZE]
+        return facets, facets["total"]
+    if counted is None:
+        counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
+    alone = {kind: base[kind].filter(pk__in=list(pks)) for kind, pks in meaning.items() if pks}
+    facets = added(counted, count_facets(alone, programmes, words, meaning, apart=True, tag_limit=None))
+    return facets, facets["words"]
 
 
 def _joined(matched, base, meaning):

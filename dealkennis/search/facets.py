@@ -29,7 +29,9 @@ def empty_facets(programmes):
     return facets
 
 
-def count_facets(matched, programmes, words=None, meaning=None, newest=None):
+def count_facets(
+    matched, programmes, words=None, meaning=None, newest=None, apart=False, tag_limit=TAG_FACET_SIZE
+):
     """Counts per facet value over what matches: one statement, one pass over each model's matches.
 
     With `words` (a tsquery), "words" counts how many of the matches it
@@ -41,6 +43,9 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None):
     the newest matches found by words: the engine ranks those without finding
     the matches a second time (for a word in thousands of items, that second
     pass read every match's row again: most of the ranking statement's time).
+    With `apart`, only the matches `words` does not match are counted (the
+    items found by meaning alone, to be `added` to the word matches' counts).
+    `tag_limit`: how many of the most frequent tags are kept (None: all).
     """
     facets = empty_facets(programmes)
     slugs = {programme.pk: programme.slug for programme in programmes}
@@ -50,6 +55,7 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None):
     # One grouping over all facet columns at once (a few hundred groups at
     # most); each facet's counts are its sums, added up below.
     grouped = ", ".join(columns[1 : len(FACET_COLUMNS) + 2])
+    counted = " WHERE NOT by_words" if apart else ""
     for index, queryset in enumerate(matched.values()):
         by_words = Value(True) if words is None else ExpressionWrapper(Q(search_vector=words), BooleanField())
         if words is not None and meaning is not None:
@@ -68,14 +74,15 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None):
         ctes.append(f"matched{index} ({', '.join(columns)}) AS MATERIALIZED ({inner})")
         params.extend(inner_params)
         selects.append(
-            f"SELECT {index}, {grouped}, NULL, count(*) FROM matched{index} GROUP BY {grouped} UNION ALL "  # noqa: S608
+            f"SELECT {index}, {grouped}, NULL, count(*) FROM matched{index}{counted}"  # noqa: S608
+            f" GROUP BY {grouped} UNION ALL "
             f"SELECT {index}, {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
             # The matches' tags in one scan of the (type, item) index for all
             # their ids at once: PostgreSQL reads each index page once for the
             # ids on it, where a lookup per match read a page per match (a
             # medium word at 100k items: a fifth less CPU for this statement).
             f"SELECT item.tag_id, count(*) AS n FROM {tagged_table} AS item WHERE item.content_type_id = %s"
-            f" AND item.object_id = ANY(ARRAY(SELECT id FROM matched{index})) GROUP BY item.tag_id"
+            f" AND item.object_id = ANY(ARRAY(SELECT id FROM matched{index}{counted})) GROUP BY item.tag_id"
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
         select_params.append(ContentType.objects.get_for_model(model).pk)
@@ -120,6 +127,23 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None):
         facets["programme"][slugs[programme_id]] += count
         for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
             facets[name][value] += count
+    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:tag_limit]
+    return facets
+
+
+def added(words, meaning):
+    """The counts of the word matches (`words`) and of the items found by meaning alone, added up.
+
+    Both from `count_facets` with every tag (`tag_limit=None`); the two sets
+    of items are disjoint, so every count is the sum of the two.
+    """
+    facets = {**words, "meaning_words": meaning["meaning_words"]}
+    for key in ("total", "words"):
+        facets[key] = words[key] + meaning[key]
+    for name in ("type", "programme", *VOCABULARIES):
+        both = {**words[name], **meaning[name]}
+        facets[name] = {value: words[name].get(value, 0) + meaning[name].get(value, 0) for value in both}
+    tags = Counter(dict(words["tags"])) + Counter(dict(meaning["tags"]))
     facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
     return facets
 
