@@ -151,32 +151,20 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     limit = row_limit or CACHED_ROWS
     # The facets' statement also finds the newest matches, which are all that is ranked.
     newest = RANK_LIMIT if limit <= RANK_LIMIT else None
-    # Asked before the items found by meaning, whose query may still be embedding.
-    expected = (
-        estimate.expectation(base, tsquery, terms) if tsquery is not None and row_limit is None else None
-    )
+    # Read before the items found by meaning, whose query may still be
+    # embedding: the sample of a search with very many matches (`estimate`),
+    # or else the word matches' facets; the few items found by meaning alone
+    # are added after.
+    sampled = None
+    if tsquery is not None and row_limit is None:
+        sampled = estimate.sample(base, tsquery, estimate.expectation(base, tsquery, terms))
     counted = None
-    if by_meaning and not (expected is not None and estimate.over_bound(expected, len(base))):
-        # Counted while the query's vector is embedded: the word matches'
-        # facets; the few items found by meaning alone are added after.
+    if by_meaning and sampled is None:
         counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
-    if expected is not None:
-        estimated = estimate.estimated(
-            found,
-            base,
-            tsquery,
-            terms,
-            meaning,
-            programmes,
-            query,
-            sort,
-            CACHED_ROWS,
-            held=held,
-            expected=expected,
-        )
-        if estimated is not None:
-            return estimated
+    if sampled is not None:
+        args = (found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS)
+        return estimate.estimated(*args, held=held, sampled=sampled)
     if not any(meaning.values()):
         meaning = {}
     facets, word_total = _facets(matched, base, meaning, programmes, tsquery, newest, counted)

@@ -20,6 +20,7 @@ nothing about items hidden from them (the statistics only choose the path).
 """
 
 import json
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchRank
@@ -86,27 +87,74 @@ def expectation(base, tsquery, terms):
     return within, expected_rows([*holding, *pools, *everything])
 
 
-def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, limit, held=None, expected=None):
-    """The engine's `_found` for a search with very many matches, counted from a sample, or None.
+@dataclass
+class Sample:
+    """What a search counted from a sample read of its words, before the items found by meaning.
 
-    None when exact counts are cheap enough (or the sample holds too few matches);
-    else `found` completed, with the first `limit` rows in order. `expected`:
-    what `expectation(base, tsquery, terms)` returned, when asked already.
+    `found`, `sizes` and `tags` as `_read` returns them; `visible`: per kind,
+    how many items PostgreSQL expects the reader to see (what one sampled
+    match stands for a share of).
     """
-    expected = expected or expectation(base, tsquery, terms)
+
+    visible: dict
+    found: list
+    sizes: dict
+    tags: list
+
+
+def sample(base, tsquery, expected):
+    """The sample of a search with very many matches, or None when its counts are to be exact.
+
+    `expected`: what `expectation` returned. Needs nothing found by meaning,
+    so the engine reads it while the query's vector is embedded. None too when
+    the sample holds too few matches for an estimate (or a first page).
+    """
     if not over_bound(expected, len(base)):
         return None
-    within, expected = expected
-    visible = dict(zip(base, expected[len(base) : 2 * len(base)], strict=True))
+    within, figures = expected
+    visible = dict(zip(base, figures[len(base) : 2 * len(base)], strict=True))
     walk = {}
     if within is not None:
-        totals = zip(base, expected[2 * len(base) :], strict=True)
+        totals = zip(base, figures[2 * len(base) :], strict=True)
         walk = {kind: _walk(visible[kind], total) for kind, total in totals}
-    meaning = {kind: pks for kind, pks in meaning.items() if pks}
-    rows, facets, matches = sampled(base, visible, tsquery, within, meaning, programmes, walk)
-    if facets["estimated"] and matches < MIN_MATCHES:
-        # Too few matches among what the reader may see for an estimate (or a first page): count exactly.
+    chosen = [
+        (index, "sample", _newest(queryset, within, walk.get(kind)))
+        for index, (kind, queryset) in enumerate(base.items())
+    ]
+    found, sizes, tags = _read(base, tsquery, chosen)
+    matches = sum(1 for row in found if row[1] == "sample")
+    if any(size >= SAMPLE for size in sizes.values()) and matches < MIN_MATCHES:
         return None
+    return Sample(visible, found, sizes, tags)
+
+
+def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, limit, held=None, sampled=None):
+    """The engine's `_found` for a search with very many matches, counted from a sample, or None.
+
+    None when exact counts are cheap enough (or the sample holds too few
+    matches); else `found` completed, with the first `limit` rows in order.
+    `sampled`: what `sample` returned, when read already.
+    """
+    sampled = sampled or sample(base, tsquery, expectation(base, tsquery, terms))
+    if sampled is None:
+        return None
+    kinds = list(base)
+    meaning = {kind: pks for kind, pks in meaning.items() if pks}
+    # An item both sampled (and matched) and found by meaning counts once, as sampled.
+    matched = {(kinds[row[0]], row[2]) for row in sampled.found}
+    alone = [
+        (
+            index,
+            "meaning",
+            base[kind].filter(pk__in=[pk for pk in meaning[kind] if (kind, pk) not in matched]),
+        )
+        for index, kind in enumerate(kinds)
+        if any((kind, pk) not in matched for pk in meaning.get(kind, ()))
+    ]
+    more, _sizes, more_tags = _read(base, tsquery, alone) if alone else ([], {}, [])
+    rows, facets = _estimate(
+        kinds, sampled.found + more, sampled.sizes, sampled.tags + more_tags, sampled.visible, programmes
+    )
     # Stable sorts, the last key first: by relevance (or date), then date (or
     # relevance), then title.
     rows.sort(key=lambda row: row[4])
@@ -172,61 +220,53 @@ def phrase_candidates(terms):
     return PrefixSearchQuery(terms.replace(QUOTE, " "))
 
 
-def sampled(base, visible, tsquery, within, meaning, programmes, walk=None):
-    """The rows that count, the estimated facets and how many of the sample matched.
+def _newest(queryset, within, walk):
+    """The newest SAMPLE items of `queryset`: of those holding a phrase's words (`within`), if any."""
+    if within is None:
+        # Through the date index: no item's search vector is read.
+        newest = queryset.order_by("-published_at")
+    elif walk:
+        # Most items are candidates: walking the date index finds the newest
+        # ones after a few hundred rows, where the GIN index yields all of
+        # them (tens of thousands) to be read and sorted (`_walk`).
+        newest = queryset.filter(search_vector=within).order_by("-published_at")
+    else:
+        # NULLS LAST (no published item lacks a date) keeps the planner
+        # from walking the date index and reading each item's search
+        # vector to test it; the GIN index finds the candidates instead.
+        newest = queryset.filter(search_vector=within).order_by(F("published_at").desc(nulls_last=True))
+    # = ANY(ARRAY(...)): pk IN (newest) would join the newest to every row.
+    return queryset.model.objects.filter(AmongFirst("pk", newest.values("pk")[:SAMPLE]))
 
-    `base`: {kind: the reader's visible, filtered queryset}; `within`: a
-    query for the candidates (`phrase_candidates`) or None; `visible`: the
-    expected number of candidates of each (`expected_rows`); `meaning`: {kind: {pk:
-    similarity}} of the items that joined by meaning, counted exactly; `walk`:
-    {kind: True} where a phrase's candidates are found walking the date index
-    (`_walk`). Rows
-    are (kind, pk, rank, date, title, found by words): the sample's matches and
-    the items that joined by meaning.
+
+def _read(base, tsquery, chosen):
+    """The rows that count of `chosen` [(kind's index, source, queryset)], tested against `tsquery`.
+
+    Returns (rows, sizes, tags): rows (index, source, pk, programme, the
+    classification, date, title, found by words, rank) of the matches of a
+    "sample" and of every item found by "meaning" (those were chosen among
+    what the reader may see, and are read through the reader's queryset all
+    the same); {index: how many items were sampled}; (index, source, tag,
+    how many of the rows that count carry it).
     """
-    parts, params, kinds = [], [], list(base)
-    for index, (kind, queryset) in enumerate(base.items()):
-        model = queryset.model
-        if within is None:
-            # Through the date index: no item's search vector is read.
-            newest = queryset.order_by("-published_at")
-        elif walk and walk.get(kind):
-            # Most items are candidates: walking the date index finds the
-            # newest ones after a few hundred rows, where the GIN index yields
-            # all of them (tens of thousands) to be read and sorted.
-            newest = queryset.filter(search_vector=within).order_by("-published_at")
-        else:
-            # NULLS LAST (no published item lacks a date) keeps the planner
-            # from walking the date index and reading each item's search
-            # vector to test it; the GIN index finds the candidates instead.
-            newest = queryset.filter(search_vector=within).order_by(F("published_at").desc(nulls_last=True))
-        newest = newest.values("pk")[:SAMPLE]
-        joined = list(meaning.get(kind, ()))
-        # = ANY(ARRAY(...)): pk IN (newest) would join the newest to every row.
-        # The items found by meaning were chosen among what the reader may
-        # see; they are read through the reader's queryset all the same.
-        chosen = [("sample", model.objects.filter(AmongFirst("pk", newest)))]
-        if joined:
-            chosen.append(("meaning", queryset.filter(pk__in=joined)))
-        for source, items in chosen:
-            rows = (
-                items.order_by()
-                .annotate(
-                    found=ExpressionWrapper(Q(search_vector=tsquery), BooleanField()),
-                    rank=SearchRank(F("search_vector"), tsquery),
-                )
-                .values_list("pk", *FACET_COLUMNS, "published_at", "title", "found", "rank")
+    parts, params = [], []
+    for index, source, items in chosen:
+        rows = (
+            items.order_by()
+            .annotate(
+                found=ExpressionWrapper(Q(search_vector=tsquery), BooleanField()),
+                rank=SearchRank(F("search_vector"), tsquery),
             )
-            sql, part_params = rows.query.sql_with_params()
-            parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608
-            params.extend([source, *part_params])
-    # What counts comes back from the same statement, aggregated where it can
-    # be: the matches and the items found by meaning (ranked and shown), the
-    # sample's size per kind, and per kind, source and tag how many of the
-    # rows that count carry it. An item both sampled and found by meaning
-    # counts once, as sampled (the rows in `_estimate` likewise). Row by row,
-    # the tags of a common word's sample were a thousand rows to send and
-    # convert: more client time than the statement's own.
+            .values_list("pk", *FACET_COLUMNS, "published_at", "title", "found", "rank")
+        )
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608
+        params.extend([source, *part_params])
+    # What counts comes back aggregated where it can be: the rows that count
+    # (ranked and shown), the sample's size per kind, and per kind, source and
+    # tag how many of those rows carry it. Row by row, the tags of a common
+    # word's sample were a thousand rows to send and convert: more client time
+    # than the statement's own.
     model = next(iter(base.values())).model
     through = model._meta.get_field("tags").through
     quote = connection.ops.quote_name
@@ -236,9 +276,8 @@ def sampled(base, visible, tsquery, within, meaning, programmes, walk=None):
     nulls = ", ".join(["NULL"] * (len(SAMPLE_COLUMNS) - 2))
     sql = (
         f"WITH sample ({columns}) AS MATERIALIZED ({' UNION ALL '.join(parts)}), "  # noqa: S608 - ORM-built SQL
-        "counted AS MATERIALIZED (SELECT DISTINCT ON (part, id) part, source, id FROM sample"
-        " WHERE found OR source = 'meaning' ORDER BY part, id, source <> 'sample') "
-        f"SELECT {columns}, NULL, NULL FROM sample WHERE found OR source = 'meaning' UNION ALL "
+        "counted AS MATERIALIZED (SELECT * FROM sample WHERE found OR source = 'meaning') "
+        f"SELECT {columns}, NULL, NULL FROM counted UNION ALL "
         f"SELECT part, source, {nulls}, NULL, count(*) FROM sample WHERE source = 'sample'"
         " GROUP BY part, source"
         f" UNION ALL SELECT part, source, {nulls}, tag.name, count(*) FROM counted"
@@ -249,7 +288,7 @@ def sampled(base, visible, tsquery, within, meaning, programmes, walk=None):
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, type_ids])
         rows = cursor.fetchall()
-    found, sizes, tags = [], dict.fromkeys(range(len(kinds)), 0), []
+    found, sizes, tags = [], dict.fromkeys(range(len(base)), 0), []
     for *row, tag, count in rows:
         if tag is not None:
             tags.append((row[0], row[1], tag, count))
@@ -257,7 +296,7 @@ def sampled(base, visible, tsquery, within, meaning, programmes, walk=None):
             sizes[row[0]] = count
         else:
             found.append(row)
-    return _estimate(kinds, found, sizes, tags, visible, programmes)
+    return found, sizes, tags
 
 
 def _estimate(kinds, found, sample_size, tags, visible, programmes):
@@ -276,7 +315,7 @@ def _estimate(kinds, found, sample_size, tags, visible, programmes):
             return max(visible[kinds[index]], SAMPLE) / SAMPLE
         return 1
 
-    rows, seen, sampled_matches = [], set(), 0
+    rows, seen = [], set()
     # Sampled rows first: an item also found by meaning counts as sampled.
     for index, source, pk, programme_id, *values in sorted(found, key=lambda row: row[1] != "sample"):
         vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
@@ -284,7 +323,6 @@ def _estimate(kinds, found, sample_size, tags, visible, programmes):
             continue
         seen.add((index, pk))
         kind = kinds[index]
-        sampled_matches += source == "sample"
         share = weight(index, source)
         facets["type"][kind] = facets["type"].get(kind, 0) + share
         facets["total"] += share
@@ -297,7 +335,7 @@ def _estimate(kinds, found, sample_size, tags, visible, programmes):
     for index, source, name, count in tags:
         tag_counts[name] = tag_counts.get(name, 0) + count * weight(index, source)
     facets["tags"] = sorted(tag_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
-    return rows, _rounded(facets) if facets["estimated"] else facets, sampled_matches
+    return rows, _rounded(facets) if facets["estimated"] else facets
 
 
 def _round(count):
