@@ -255,16 +255,19 @@ def _meaning(user, query, models, base, filtered, words):
 def _facets(matched, base, meaning, programmes, words, newest, counted=None):
     """The facets of what the words matched and what joined by meaning, and how many the words found.
 
-    Counts, facets and pages describe exactly what is shown. The word matches
-    are counted on their own (`counted`, when done already), the items found
-    by meaning alone apart, and the two added up.
+    Counts, facets and pages describe exactly what is shown. Where the word
+    matches were counted already (`counted`, while the query was embedded),
+    the items found by meaning alone are counted apart and added; else both
+    are counted in one pass.
     """
     if not meaning:
         facets = count_facets(matched, programmes, newest=newest) if counted is None else counted
         facets["tags"] = facets["tags"][:TAG_FACET_SIZE]
         return facets, facets["total"]
     if counted is None:
-        counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
+        joined = _joined(matched, base, meaning)
+        facets = count_facets(joined, programmes, words=words, meaning=meaning, newest=newest)
+        return facets, facets["words"]
     alone = {kind: base[kind].filter(pk__in=list(pks)) for kind, pks in meaning.items() if pks}
     facets = added(counted, count_facets(alone, programmes, words, meaning, apart=True, tag_limit=None))
     return facets, facets["words"]
