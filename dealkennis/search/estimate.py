@@ -300,7 +300,7 @@ def _read(base, tsquery, chosen):
 
 
 def _estimate(kinds, found, sample_size, tags, visible, programmes):
-    """The counts from what `sampled` read.
+    """The counts from what `sample` and `estimated` read (`_read`).
 
     `found`: the rows that count; `sample_size`: {kind's index: rows sampled};
     `tags`: (kind's index, source, tag, how many rows of that source carry it).
