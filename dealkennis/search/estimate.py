@@ -140,16 +140,14 @@ def estimated(found, base, tsquery, terms, meaning, programmes, query, sort, lim
         return None
     kinds = list(base)
     meaning = {kind: pks for kind, pks in meaning.items() if pks}
-    # An item both sampled (and matched) and found by meaning counts once, as sampled.
+    # An item both sampled (and matched) and found by meaning counts once, as
+    # sampled: only the others are read, so the two sets of rows are disjoint.
     matched = {(kinds[row[0]], row[2]) for row in sampled.found}
+    left = {kind: [pk for pk in pks if (kind, pk) not in matched] for kind, pks in meaning.items()}
     alone = [
-        (
-            index,
-            "meaning",
-            base[kind].filter(pk__in=[pk for pk in meaning[kind] if (kind, pk) not in matched]),
-        )
+        (index, "meaning", base[kind].filter(pk__in=left[kind]))
         for index, kind in enumerate(kinds)
-        if any((kind, pk) not in matched for pk in meaning.get(kind, ()))
+        if left.get(kind)
     ]
     more, _sizes, more_tags = _read(base, tsquery, alone) if alone else ([], {}, [])
     rows, facets = _estimate(
@@ -302,7 +300,7 @@ def _read(base, tsquery, chosen):
 def _estimate(kinds, found, sample_size, tags, visible, programmes):
     """The counts from what `sample` and `estimated` read (`_read`).
 
-    `found`: the rows that count; `sample_size`: {kind's index: rows sampled};
+    `found`: the rows that count, each item once; `sample_size`: {kind's index: rows sampled};
     `tags`: (kind's index, source, tag, how many rows of that source carry it).
     """
     slugs = {programme.pk: programme.slug for programme in programmes}
@@ -315,13 +313,9 @@ def _estimate(kinds, found, sample_size, tags, visible, programmes):
             return max(visible[kinds[index]], SAMPLE) / SAMPLE
         return 1
 
-    rows, seen = [], set()
-    # Sampled rows first: an item also found by meaning counts as sampled.
-    for index, source, pk, programme_id, *values in sorted(found, key=lambda row: row[1] != "sample"):
+    rows = []
+    for index, source, pk, programme_id, *values in found:
         vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
-        if (index, pk) in seen:
-            continue
-        seen.add((index, pk))
         kind = kinds[index]
         share = weight(index, source)
         facets["type"][kind] = facets["type"].get(kind, 0) + share
