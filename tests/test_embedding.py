@@ -257,3 +257,39 @@ def test_the_planner_is_told_what_a_vector_distance_costs(semantic):
             "SELECT procost FROM pg_proc WHERE oid = %s::regprocedure", ["cosine_distance(vector, vector)"]
         )
         assert cursor.fetchone()[0] == DISTANCE_COST
+
+
+class CountingBackend:
+    """A backend that counts the passages it is asked to embed."""
+
+    dimensions = 384
+    embedded = []
+
+    def query(self, text):
+        return [1.0] + [0.0] * 383
+
+    def passages(self, texts):
+        CountingBackend.embedded.extend(texts)
+        return [[1.0] + [0.0] * 383 for _ in texts]
+
+
+def test_passage_vectors_outlive_a_reset_of_the_same_backend_only(settings):
+    CountingBackend.embedded = []
+    settings.SEARCH_EMBEDDING_BACKEND = "tests.test_embedding.CountingBackend"
+    embedding.reset()
+    try:
+        embed_passages(["Een convenant met drie gemeenten."])
+        embedding.reset()
+        embed_passages(["Een convenant met drie gemeenten.", "Een tweede tekst."])
+        assert CountingBackend.embedded == ["Een convenant met drie gemeenten.", "Een tweede tekst."]
+        settings.SEARCH_EMBEDDING_BACKEND = "tests.test_embedding.OtherCountingBackend"
+        embedding.reset()
+        embed_passages(["Een convenant met drie gemeenten."])
+        assert CountingBackend.embedded[-1] == "Een convenant met drie gemeenten."
+        assert len(CountingBackend.embedded) == 3
+    finally:
+        embedding.reset()
+
+
+class OtherCountingBackend(CountingBackend):
+    """The same counter under another path: its vectors are its own."""

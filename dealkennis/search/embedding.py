@@ -91,7 +91,6 @@ class _State:
         self.lock = threading.Lock()
         self.backend = None
         self.failure = ""
-        self.passages = OrderedDict()
         self.queries = OrderedDict()
         # Queries being embedded ahead (`embed_query_ahead`), each with the event set when done.
         self.ahead = {}
@@ -101,6 +100,10 @@ class _State:
 
 _state = None
 _state_lock = threading.Lock()
+# Passage vectors per backend path. They outlive `reset()`: a vector depends
+# only on the backend and the text, and embedding a set of items again after a
+# settings change costs seconds for every item.
+_passages: dict[str, OrderedDict] = {}
 
 
 def _current():
@@ -231,12 +234,13 @@ def embed_passages(texts) -> list[list[float]]:
     texts = list(texts)
     state = _current()
     with state.lock:
-        known = {text: state.passages[text] for text in texts if text in state.passages}
+        cache = _passages.setdefault(backend_path(), OrderedDict())
+        known = {text: cache[text] for text in texts if text in cache}
         missing = list(dict.fromkeys(text for text in texts if text not in known))
         if missing:
             known.update(zip(missing, _backend(state).passages(missing), strict=True))
         for text in texts:
-            _remember(state.passages, text, known[text], PASSAGE_CACHE_SIZE)
+            _remember(cache, text, known[text], PASSAGE_CACHE_SIZE)
     return [_as_list(known[text]) for text in texts]
 
 
@@ -248,7 +252,7 @@ def forget_queries():
 
 
 def reset():
-    """Forget the model and the cached vectors: the next call loads the backend the settings name again."""
+    """Forget the model and the query vectors: the next call loads the backend the settings name again."""
     global _state
     with _state_lock:
         _state = None
