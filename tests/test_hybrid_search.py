@@ -5,12 +5,14 @@ server without, the last test proves that search stays full text and says so.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import QueryDict
 
 from cards.models import Card
 from dealkennis.caching import clear_caches
 from dealkennis.models import Programme
-from dealkennis.search import estimate, hybrid
+from dealkennis.search import engine, estimate, hybrid
 from dealkennis.search.meaning import semantic_available
 from lessons.models import Lesson
 from tests.conftest import _item_values
@@ -259,3 +261,34 @@ def test_a_sample_holding_every_item_counts_what_exact_counting_counts_tags_incl
     for name in ("type", "programme", "stream", "mode", "order", "level"):
         assert sampled.facets[name] == exact.facets[name], name
     assert dict(sampled.facets["tags"]) == dict(exact.facets["tags"])
+
+
+def test_a_typo_corrected_while_its_query_embeds_counts_what_the_late_correction_counts(
+    demo_content, meaning, monkeypatch
+):
+    # "samenwerkng" finds nothing as typed: its correction is read before the
+    # typo's own meaning, and must count and order exactly as when read after.
+    corrections = []
+    correction = engine._correction
+
+    def spied(*args, count=False):
+        corrections.append(count)
+        return correction(*args, count=count)
+
+    monkeypatch.setattr(engine, "_correction", spied)
+    programmes = list(Programme.objects.all())
+    request = engine.parse(QueryDict("q=samenwerkng"), programmes)
+    asked = (AnonymousUser(), request.query, request.filters, request.kind, request.sort, programmes)
+    ahead = engine._find(*asked)
+    assert corrections == [True]
+    late = engine._find(*asked, row_limit=engine.CACHED_ROWS)  # a deep page corrects after the meaning
+    assert corrections == [True, False]
+    assert ahead["suggestion"] == late["suggestion"] == "samenwerking"
+    assert ahead["fuzzy"] and late["fuzzy"]
+    assert ahead["meaning"], "the typo's own meaning joins the corrected words"
+    assert sorted(ahead["meaning"]) == sorted(late["meaning"])
+    assert ahead["total"] == late["total"] > len(ahead["meaning"])
+    for name in ("type", "programme", "stream", "mode", "order", "level", "words"):
+        assert ahead["facets"][name] == late["facets"][name], name
+    assert dict(ahead["facets"]["tags"]) == dict(late["facets"]["tags"])
+    assert ahead["rows"] == late["rows"]

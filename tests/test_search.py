@@ -344,7 +344,7 @@ def test_pages_beyond_the_cached_rows_still_list_the_right_items(client, make_le
 
 
 def test_a_very_common_word_ranks_only_the_newest_matches_but_counts_all(client, make_lesson, monkeypatch):
-    monkeypatch.setattr("dealkennis.search.engine.RANK_LIMIT", 3)
+    monkeypatch.setattr("dealkennis.search.ranking.RANK_LIMIT", 3)
     oldest = make_lesson(title="Heisessie heisessie heisessie")
     type(oldest).objects.filter(pk=oldest.pk).update(published_at="2020-01-01T00:00:00Z")
     for number in range(4):
@@ -361,7 +361,7 @@ def test_the_first_page_ranks_the_newest_matches_the_reader_may_see(
     client, make_lesson, monkeypatch, settings
 ):
     # As in production, the cached rows are the ranked ones: the facets' statement finds them.
-    monkeypatch.setattr("dealkennis.search.engine.RANK_LIMIT", 3)
+    monkeypatch.setattr("dealkennis.search.ranking.RANK_LIMIT", 3)
     monkeypatch.setattr("dealkennis.search.engine.CACHED_ROWS", 3)
     settings.PAGE_SIZE = 3
     oldest = make_lesson(title="Heisessie heisessie heisessie")

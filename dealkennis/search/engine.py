@@ -11,16 +11,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, F, FloatField, Value, When
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import embedding, estimate, hybrid, suggestions
+from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions
 from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
     TAG_FACET_SIZE,
     added,
@@ -31,8 +29,6 @@ from dealkennis.search.forms import SearchForm, SearchRequest
 from dealkennis.search.hits import Hit, load_hits  # noqa: F401 - Hit is part of the engine's API
 from dealkennis.search.query import (
     OPERATORS,
-    AmongFirst,
-    AmongIds,
     PrefixSearchQuery,
     local_settings,
     query_words,
@@ -44,9 +40,6 @@ from dealkennis.search.text import SEARCH_CONFIG
 FEW_RESULTS = 3
 # Rows of the ordered result kept in the cache: the first ten pages.
 CACHED_ROWS = 200
-# Above this many matches, relevance ranking is limited to the newest ones:
-# ranking reads each ranked item's search vector (about 30 microseconds each).
-RANK_LIMIT = 200
 
 
 def searched_models():
@@ -150,7 +143,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     filtered = bool(filters.active or kind)
     limit = row_limit or CACHED_ROWS
     # The facets' statement also finds the newest matches, which are all that is ranked.
-    newest = RANK_LIMIT if limit <= RANK_LIMIT else None
+    newest = ranking.RANK_LIMIT if limit <= ranking.RANK_LIMIT else None
     # Read before the items found by meaning, whose query may still be
     # embedding: the sample of a search with very many matches (`estimate`),
     # or else the word matches' facets; the few items found by meaning alone
@@ -161,6 +154,11 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     counted = None
     if by_meaning and sampled is None:
         counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
+    ahead = None
+    if counted is not None and not counted["total"] and len(words) == 1 and row_limit is None:
+        # One word found nowhere, most likely a typo: its correction is found
+        # and counted while the query embeds (the typo's meaning still counts).
+        ahead = _correction(user, base, terms, words, 0, programmes, newest, count=True) or False
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
     if sampled is not None:
         args = (found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS)
@@ -181,31 +179,21 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
             matched, facets, found["widened"] = widened, widened_facets, True
             rank_query, held_words, word_total = any_word, words, widened_facets["total"]
     if tsquery is not None and word_total < FEW_RESULTS and words:
-        corrected = suggestions.corrected(audience(user), terms, words)
-        if corrected:
-            corrected_query = PrefixSearchQuery(corrected)
-            corrected_matched = _matching(base, corrected_query)
-            # Offered only when it leads to more of what this reader may see.
-            if estimate.more_than(corrected_matched, word_total):
-                found["suggestion"] = corrected
-                if not word_total:
-                    found["fuzzy"], found["highlight"], found["widened"] = True, corrected, False
-                    if row_limit is None:
-                        args = (
-                            base,
-                            corrected_query,
-                            corrected,
-                            meaning,
-                            programmes,
-                            query,
-                            sort,
-                            CACHED_ROWS,
-                        )
-                        estimated = estimate.estimated(found, *args)
-                        if estimated is not None:
-                            return estimated
-                    matched, rank_query, held_words = corrected_matched, corrected_query, None
-                    facets, word_total = _facets(matched, base, meaning, programmes, corrected_query, newest)
+        correction = ahead
+        if correction is None:
+            correction = _correction(user, base, terms, words, word_total, programmes, newest)
+        if correction:
+            found["suggestion"] = correction.text
+            if not word_total:
+                found["fuzzy"], found["highlight"], found["widened"] = True, correction.text, False
+                if row_limit is None and correction.counted is None:
+                    args = (base, correction.query, correction.text, meaning, programmes, query, sort)
+                    estimated = estimate.estimated(found, *args, CACHED_ROWS, sampled=correction.sampled)
+                    if estimated is not None:
+                        return estimated
+                matched, rank_query, held_words = correction.matched, correction.query, None
+                args = (matched, base, meaning, programmes, correction.query, newest, correction.counted)
+                facets, word_total = _facets(*args)
 
     if tsquery is not None and not word_total and not meaning and not _has_lexemes(query):
         # Lazy: what _find returns is cached for every language.
@@ -215,7 +203,9 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
                 "gezocht kan worden. Gebruik een inhoudelijk woord."
             )
         )
-    ordered = _ordered_rows(matched, rank_query, held_words, sort, word_total, limit, facets.get("newest"))
+    ordered = ranking.ordered_rows(
+        matched, rank_query, held_words, sort, word_total, limit, facets.get("newest")
+    )
     word_rows = list(ordered[:limit])
     rows = [tuple(row[:2]) for row in word_rows]
     if meaning:
@@ -228,10 +218,42 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
             rows = hybrid.fuse([(row[0], row[1], row[4]) for row in word_rows], meaning, query, held)
         else:
             joined = _joined(matched, base, meaning)
-            ordered = _ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
+            ordered = ranking.ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
             rows = [tuple(row[:2]) for row in ordered[:limit]]
     found.update(facets=facets, total=facets["total"], rows=rows[:limit])
     return found
+
+
+@dataclass
+class _Correction:
+    """The typo fallback's corrected query, and what it matches."""
+
+    text: str
+    query: PrefixSearchQuery
+    matched: dict
+    # Read ahead (`count`): its sample when it has very many matches, else its facets.
+    sampled: estimate.Sample | None = None
+    counted: dict | None = None
+
+
+def _correction(user, base, terms, words, word_total, programmes, newest, count=False):
+    """The corrected query, offered only when it leads to more of what this reader may see; else None.
+
+    With `count`, its counts are read too, as `_found` reads the words' own:
+    a sample for very many matches, else the facets of the word matches.
+    """
+    text = suggestions.corrected(audience(user), terms, words)
+    if not text:
+        return None
+    query = PrefixSearchQuery(text)
+    correction = _Correction(text, query, _matching(base, query))
+    if not estimate.more_than(correction.matched, word_total):
+        return None
+    if count:
+        correction.sampled = estimate.sample(base, query, estimate.expectation(base, query, text))
+        if correction.sampled is None:
+            correction.counted = count_facets(correction.matched, programmes, newest=newest, tag_limit=None)
+    return correction
 
 
 def _meaning(user, query, models, base, filtered, words):
@@ -303,104 +325,7 @@ def _search_settings(query, by_meaning):
     return local_settings({"enable_seqscan": "off", **unhurried, **(hybrid.settings() if by_meaning else {})})
 
 
-# The common case of `_ordered_rows`, by hand: the rows the facets' statement
-# found, ranked through their primary keys. Building and compiling the ORM's
-# union of annotated querysets cost more than PostgreSQL's answer.
-NEWEST_PART_SQL = "SELECT %s, id, {rank}, published_at, {title} FROM {table} WHERE id = ANY(%s)"
-ORDERED_SQL = "SELECT * FROM ({parts}) AS ranked ORDER BY {ordering}, 5 ASC LIMIT %s"
-
-
-def _ordered_rows(matched, rank_query, held_words, sort, total, limit, newest=None):
-    """The rows in order; `newest`: per kind, the newest RANK_LIMIT matches' pks (see `count_facets`)."""
-    if newest is not None and limit <= RANK_LIMIT and not held_words:
-        return _newest_ranked(matched, rank_query, sort, limit, newest)
-    ranked = [
-        _ranked_rows(
-            name,
-            qs,
-            rank_query,
-            held_words,
-            bounded=total > RANK_LIMIT,
-            limit=limit,
-            newest_ids=None if newest is None else newest[name],
-        )
-        for name, qs in matched.items()
-    ]
-    rows = ranked[0].union(*ranked[1:], all=True) if len(ranked) > 1 else ranked[0]
-    ordering = ("-rank", "-date", "row_title") if sort == "relevance" else ("-date", "-rank", "row_title")
-    return rows.order_by(*ordering)
-
-
-def _newest_ranked(matched, rank_query, sort, limit, newest):
-    """`_ordered_rows` for the newest matches found with the facets: (kind, pk, rank, date, title) rows."""
-    quote = connection.ops.quote_name
-    rank, rank_params = "0.0::float8", []
-    if rank_query is not None:
-        tsquery, rank_params = rank_query.sql()
-        rank = f"ts_rank(search_vector, {tsquery})::float8"
-    parts, params = [], []
-    for kind, queryset in matched.items():
-        model = queryset.model
-        table, title = quote(model._meta.db_table), quote(model._meta.get_field("title").column)
-        parts.append(NEWEST_PART_SQL.format(rank=rank, title=title, table=table))
-        params += [kind, *rank_params, newest[kind]]
-    ordering = "3 DESC, 4 DESC" if sort == "relevance" else "4 DESC, 3 DESC"
-    sql = ORDERED_SQL.format(parts=" UNION ALL ".join(parts), ordering=ordering)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return cursor.fetchall()
-
-
 def _has_lexemes(query):
     with connection.cursor() as cursor:
         cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [SEARCH_CONFIG, query])
         return cursor.fetchone()[0] > 0
-
-
-def _ranked_rows(kind, queryset, rank_query, held_words, bounded, limit, newest_ids=None):
-    if newest_ids is not None and limit <= RANK_LIMIT:
-        # Found with the facets: the newest RANK_LIMIT matches, or all of
-        # them when there are no more (unbounded), each read through the
-        # primary key instead of finding every match again.
-        queryset = queryset.model.objects.filter(AmongIds("pk", newest_ids))
-    elif bounded:
-        # Ranking reads every ranked row's search vector. For a word that
-        # matches thousands of items, only the newest RANK_LIMIT matches are
-        # ranked; the older ones follow them, newest first. The first pages
-        # come from the ranked ones, so they are all that is read for them.
-        # NULLS LAST (no published item lacks a date) keeps the planner from
-        # walking the date index and testing the match row by row, which
-        # decompresses a search vector per row; it takes the matches from the
-        # GIN index and sorts those instead.
-        newest = queryset.order_by(F("published_at").desc(nulls_last=True)).values("pk")[:RANK_LIMIT]
-        if limit <= RANK_LIMIT:
-            queryset = queryset.model.objects.filter(AmongFirst("pk", newest))
-    if rank_query is None:
-        rank = Value(0.0, output_field=FloatField())
-    else:
-        rank = SearchRank(F("search_vector"), rank_query)
-    if held_words:
-        # Widened to any word: an item holding more of the words comes first,
-        # whatever the frequency of one very common word such as "deal".
-        held = [
-            Case(
-                When(search_vector=PrefixSearchQuery(word), then=Value(1.0)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-            for word in held_words
-        ]
-        rank = sum(held, rank)
-    if bounded and limit > RANK_LIMIT:
-        rank = Case(When(AmongFirst("pk", newest), then=rank), default=Value(-1.0), output_field=FloatField())
-    return (
-        queryset.order_by()
-        .annotate(
-            row_kind=Value(kind),
-            row_id=F("pk"),
-            rank=rank,
-            date=F("published_at"),
-            row_title=F("title"),
-        )
-        .values_list("row_kind", "row_id", "rank", "date", "row_title")
-    )
