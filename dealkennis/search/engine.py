@@ -165,7 +165,11 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
         return estimate.estimated(*args, held=held, sampled=sampled)
     if not any(meaning.values()):
         meaning = {}
-    facets, word_total = _facets(matched, base, meaning, programmes, tsquery, newest, counted)
+    if ahead:
+        # The words found nothing: the correction's counts replace these below.
+        facets, word_total = counted, 0
+    else:
+        facets, word_total = _facets(matched, base, meaning, programmes, tsquery, newest, counted)
     rank_query, held_words = tsquery, None
     # Too few items hold every word: widen to items holding any of them, ranked
     # so that those matching more (and all) words come first. Where search by
