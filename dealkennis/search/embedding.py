@@ -96,6 +96,8 @@ class _State:
         self.ahead = {}
         # Wall seconds spent embedding queries, in any thread (`query_seconds`).
         self.query_seconds = 0.0
+        # Wall seconds callers of `embed_query` spent in it (`wait_seconds`).
+        self.wait_seconds = 0.0
 
 
 _state = None
@@ -206,13 +208,17 @@ def _embed_ahead(state, text, done):
 def embed_query(text: str) -> list[float]:
     """The vector of a reader's query. Raises EmbeddingUnavailable when the model cannot run."""
     state = _current()
-    if (done := state.ahead.get(text)) is not None:
-        done.wait()
-    with state.lock:
-        vector = state.queries.get(text)
-        if vector is None:
-            vector = _embed(state, text)
-        _remember(state.queries, text, vector, QUERY_CACHE_SIZE)
+    started = time.perf_counter()
+    try:
+        if (done := state.ahead.get(text)) is not None:
+            done.wait()
+        with state.lock:
+            vector = state.queries.get(text)
+            if vector is None:
+                vector = _embed(state, text)
+            _remember(state.queries, text, vector, QUERY_CACHE_SIZE)
+    finally:
+        state.wait_seconds += time.perf_counter() - started
     return _as_list(vector)
 
 
@@ -227,6 +233,15 @@ def _embed(state, text):
 def query_seconds() -> float:
     """Wall seconds this process has spent embedding queries (ahead or not): for the benchmark."""
     return _current().query_seconds
+
+
+def wait_seconds() -> float:
+    """Wall seconds callers waited for query vectors: what embedding added to their time, for the benchmark.
+
+    Less than `query_seconds` when a query embedded ahead was done, or
+    nearly, by the time its search asked for the vector.
+    """
+    return _current().wait_seconds
 
 
 def embed_passages(texts) -> list[list[float]]:

@@ -22,19 +22,21 @@ WARMUP_QUERY = "opwarmen"
 
 
 def cold_page(client, params, spent):
-    """(page, embedding, sql) milliseconds for one request with nothing cached.
+    """(page, embedding, waited, sql) milliseconds for one request with nothing cached.
 
     The page embeds its query itself, as for a reader; "embedding" is the time
-    the model spent on it, which may overlap the SQL (`embed_query_ahead`).
+    the model spent on it, which may overlap the SQL (`embed_query_ahead`);
+    "waited" is the part the page spent waiting for the vector.
     """
     clear_caches()
     embedding.forget_queries()
     spent.reset()
-    embedded = embedding.query_seconds()
+    embedded, waited = embedding.query_seconds(), embedding.wait_seconds()
     started = time.perf_counter()
     ensure_ok(client.get("/zoeken/", params))
     page = (time.perf_counter() - started) * 1000
-    return page, (embedding.query_seconds() - embedded) * 1000, spent.ms
+    embedded, waited = embedding.query_seconds() - embedded, embedding.wait_seconds() - waited
+    return page, embedded * 1000, waited * 1000, spent.ms
 
 
 def cached_page(client, params):
@@ -52,10 +54,11 @@ def measure(client, records):
         for class_records in records.values():
             for record in class_records:
                 params = params_of(record)
-                page, embedded, sql = cold_page(client, params, spent)
+                page, embedded, waited, sql = cold_page(client, params, spent)
                 record.update(
                     cold_ms=round(page, 2),
                     embedding_ms=round(embedded, 2),
+                    waited_ms=round(waited, 2),
                     sql_ms=round(sql, 2),
                     cached_ms=round(cached_page(client, params), 2),
                 )

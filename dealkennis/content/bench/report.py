@@ -18,6 +18,7 @@ TARGETS = {"search_p95_ms": 50, "page_p95_ms": 20, "http_rps": 60, "http_p95_ms"
 TIMED = (
     "cold_ms",
     "embedding_ms",
+    "waited_ms",
     "sql_ms",
     "python_ms",
     "cached_ms",
@@ -53,8 +54,10 @@ def summarise(records):
         if class_records:
             row["hits_p50"] = statistics.median(record["hits"] for record in class_records)
             for record in class_records:
-                # What the page spent in Python: neither SQL nor embedding the query.
-                record["python_ms"] = round(record["cold_ms"] - record["embedding_ms"] - record["sql_ms"], 2)
+                # What the page spent in Python: neither in SQL nor waiting for
+                # its query's vector (the embedding overlaps the SQL: only the
+                # wait adds to the page).
+                record["python_ms"] = round(record["cold_ms"] - record["waited_ms"] - record["sql_ms"], 2)
             for figure in TIMED:
                 samples = [record[figure] for record in class_records if figure in record]
                 if samples:
@@ -81,6 +84,8 @@ def print_size(write, size, result, classes):
     write("Search page COLD (headline): distinct queries, each asked once, every cache and query vector")
     write("emptied first; whole page through the test client. ms p50 p95; beside it the same queries")
     write("cached (asked again) and the alternatives (plain = ts_rank over all matches + exact count).")
+    write("Embedding: the model's time, overlapping the SQL; python: the page less its SQL and its wait for")
+    write("the query's vector.")
     columns = ["cold page", "embedding", "sql", "python", "cached", "plain SQL", "icontains", "tantivy"]
     write(f"{'class':<10} {'n':>3} {'hits':>7} " + " ".join(f"{column:>13}" for column in columns))
     for name in CLASSES:
