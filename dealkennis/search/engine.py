@@ -148,24 +148,19 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     # embedding: the sample of a search with very many matches (`estimate`),
     # or else the word matches' facets; the few items found by meaning alone
     # are added after.
-    sampled = None
-    if tsquery is not None and row_limit is None:
-        sampled = estimate.sample(base, tsquery, estimate.expectation(base, tsquery, terms))
-    counted = None
-    if by_meaning and sampled is None:
-        counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
-    ahead = None
-    if counted is not None and not counted["total"] and len(words) == 1 and row_limit is None:
-        # One word found nowhere, most likely a typo: its correction is found
-        # and counted while the query embeds (the typo's meaning still counts).
-        ahead = _correction(user, base, terms, words, 0, programmes, newest, count=True) or False
+    sample = tsquery is not None and row_limit is None
+    sampled, counted = _counts_ahead(base, matched, tsquery, terms, programmes, newest, sample, by_meaning)
+    # One word found nowhere, most likely a typo: its correction is found and
+    # counted while the query embeds (the typo's meaning still counts).
+    early = counted is not None and not counted["total"] and len(words) == 1 and row_limit is None
+    correction = _correction(user, base, terms, words, 0, programmes, newest, count=True) if early else None
     meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
     if sampled is not None:
         args = (found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS)
         return estimate.estimated(*args, held=held, sampled=sampled)
     if not any(meaning.values()):
         meaning = {}
-    if ahead:
+    if correction:
         # The words found nothing: the correction's counts replace these below.
         facets, word_total = counted, 0
     else:
@@ -183,8 +178,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
             matched, facets, found["widened"] = widened, widened_facets, True
             rank_query, held_words, word_total = any_word, words, widened_facets["total"]
     if tsquery is not None and word_total < FEW_RESULTS and words:
-        correction = ahead
-        if correction is None:
+        if not early:
             correction = _correction(user, base, terms, words, word_total, programmes, newest)
         if correction:
             found["suggestion"] = correction.text
@@ -254,10 +248,23 @@ def _correction(user, base, terms, words, word_total, programmes, newest, count=
     if not estimate.more_than(correction.matched, word_total):
         return None
     if count:
-        correction.sampled = estimate.sample(base, query, estimate.expectation(base, query, text))
-        if correction.sampled is None:
-            correction.counted = count_facets(correction.matched, programmes, newest=newest, tag_limit=None)
+        args = (base, correction.matched, query, text, programmes, newest)
+        correction.sampled, correction.counted = _counts_ahead(*args, sample=True, by_meaning=True)
     return correction
+
+
+def _counts_ahead(base, matched, tsquery, terms, programmes, newest, sample, by_meaning):
+    """(sample, facets) read before the items found by meaning, each None when not read.
+
+    With `sample`, the sample of a search with very many matches
+    (`estimate.sample`); else, when searching by meaning, the word matches'
+    facets, all tags kept: the few items found by meaning alone are added later.
+    """
+    sampled = estimate.sample(base, tsquery, estimate.expectation(base, tsquery, terms)) if sample else None
+    counted = None
+    if by_meaning and sampled is None:
+        counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
+    return sampled, counted
 
 
 def _meaning(user, query, models, base, filtered, words):
