@@ -203,10 +203,28 @@ def test_a_query_naming_a_classification_finds_by_meaning_only_items_so_classifi
 
 def test_a_question_gets_at_least_three_best_hits_by_meaning(client, demo_content, meaning):
     # The nearest item is far ahead of the rest (a broad card close to many
-    # questions); the answer, the card on a new partner joining, comes third.
+    # questions). The answer, the card on a new partner joining, is third or
+    # fourth: tied to three decimals with a lesson, the order of the two
+    # depends on the CPU the model runs on.
     data = search(client, "a new partner wants to join the deal")
     assert data["by_meaning"] >= hybrid.MEANING_LEAST
-    assert any("nieuwe-partij-wil-toetreden" in result["url"] for result in data["results"][:3])
+    assert any(
+        "nieuwe-partij-wil-toetreden" in result["url"] and result["found_by"] == "meaning"
+        for result in data["results"][: hybrid.MEANING_LEAST + 1]
+    )
+
+
+def test_an_item_tied_with_the_last_of_the_least_best_hits_joins_too():
+    ranked = [(0.858, "card", 1), (0.833, "lesson", 2), (0.8267, "lesson", 3), (0.8266, "card", 4)]
+    below = [(0.8254, "card", 5), (0.79, "card", 6)]
+    floor = 0.858 - hybrid.FLOOR_MARGIN
+    assert hybrid.joining(ranked + below, floor) == ranked
+    # Without a tie the cut stays at three; items at the floor always join.
+    assert hybrid.joining([*ranked[:3], *below], floor) == ranked[:3]
+    assert hybrid.joining(ranked, 0.0) == ranked
+    # Never below MIN_SIMILARITY, tie or not.
+    weak = [(0.9, "card", 1), (0.80, "card", 2), (0.7801, "card", 3), (0.7797, "card", 4)]
+    assert hybrid.joining(weak, 0.87) == weak[:3]
 
 
 def test_similarities_equal_to_three_decimals_are_a_tie_won_by_the_typed_words():

@@ -387,12 +387,24 @@ KNOWN_WEAKNESSES = {
     ),
 }
 
+# Queries whose expected item is tied, to three decimals (hybrid.SIMILARITY_PRECISION),
+# with the item before it at the top three: the model's fourth decimal differs
+# between CPUs, so the item is third on some and fourth on others.
+TIED_AT_THE_CUT = {
+    "a new partner wants to join the deal": (
+        "on some CPUs the new-partner card (0.8266) rounds to the coalition-of-the-willing lesson "
+        "(0.8267), which holds more of the typed words and comes third; elsewhere the card is third"
+    ),
+}
+
 
 def _params():
     params = []
     for query, expected in QUERIES:
         reason = KNOWN_WEAKNESSES.get(query)
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+        if query in TIED_AT_THE_CUT:
+            marks = [pytest.mark.xfail(reason=TIED_AT_THE_CUT[query], strict=False)]
         params.append(pytest.param(query, expected, marks=marks, id=query))
     return params
 
@@ -402,6 +414,7 @@ def test_there_are_enough_distinct_queries():
     assert len(queries) >= 45
     assert len(set(queries)) == len(queries)
     assert set(KNOWN_WEAKNESSES) <= set(queries)
+    assert set(TIED_AT_THE_CUT) <= set(queries) - set(KNOWN_WEAKNESSES)
     assert not set(queries) & {query for query, _expected in WORD_QUERIES}
 
 

@@ -47,10 +47,6 @@ RRF_K = 60
 # fourth decimal differ between CPUs. A tie goes to the item that holds more of
 # the words the reader typed.
 SIMILARITY_PRECISION = 3
-# Similarities closer than this are a tie: the model's 4-bit weights make the
-# fourth decimal differ between CPUs. A tie goes to the item that holds more of
-# the words the reader typed.
-SIMILARITY_PRECISION = 3
 # The meaning list's weight in the fusion, against 1 for the words'.
 MEANING_WEIGHT = 1.0
 
@@ -143,15 +139,30 @@ def nearest_by_meaning(base, query, words=()):
         reverse=True,
     )
     held = {(kind, pk): count for kind, rows in found.items() for pk, _similarity, count in rows}
-    kept = [
-        row
-        for place, row in enumerate(ranked)
-        if row[0] >= floor or (place < MEANING_LEAST and row[0] >= MIN_SIMILARITY)
-    ][:MEANING_LIMIT]
+    kept = joining(ranked, floor)
     joined = {kind: {} for kind in found}
     for similarity, kind, pk in kept:
         joined[kind][pk] = similarity
     return joined, {key: held[key] for key in held if key[1] in joined[key[0]]}
+
+
+def joining(ranked, floor):
+    """The rows of `ranked` ((similarity, ...), best first) that join by meaning.
+
+    Those at `floor` or above, and at least the first MEANING_LEAST above
+    MIN_SIMILARITY, with every row tied with the last of those: which of two
+    tied items a cut by the fourth decimal kept would depend on the CPU.
+    """
+    least = [row[0] for row in ranked[:MEANING_LEAST] if row[0] >= MIN_SIMILARITY]
+    if not least:
+        return [row for row in ranked if row[0] >= floor][:MEANING_LIMIT]
+    tied = round(least[-1], SIMILARITY_PRECISION)
+    return [
+        row
+        for row in ranked
+        if row[0] >= min(floor, least[-1])
+        or (row[0] >= MIN_SIMILARITY and round(row[0], SIMILARITY_PRECISION) == tied)
+    ][:MEANING_LIMIT]
 
 
 def fuse(word_rows, meaning, query, held=None):
