@@ -19,6 +19,13 @@ TAG_FACET_SIZE = 15
 
 
 FACET_COLUMNS = ("programme_id", *VOCABULARIES)
+_VOCABULARY_NAMES = tuple(VOCABULARIES)
+# The grouping sets of `count_facets`: the facet columns and "by_words", each
+# counted alone. GROUPING() sets a bit for every column left out of a row's
+# set, the first column's bit highest; this maps its value to the column counted.
+_BY_WORDS = len(FACET_COLUMNS)
+_ALL_LEFT_OUT = (1 << (_BY_WORDS + 1)) - 1
+_GROUPED = {_ALL_LEFT_OUT ^ (1 << (_BY_WORDS - column)): column for column in range(_BY_WORDS + 1)}
 
 
 def empty_facets(programmes):
@@ -52,9 +59,12 @@ def count_facets(
     kinds, ctes, selects, params, select_params = list(matched), [], [], [], []
     dated = ("published_at",) if newest else ()
     columns = [connection.ops.quote_name(column) for column in ("id", *FACET_COLUMNS, "by_words", *dated)]
-    # One grouping over all facet columns at once (a few hundred groups at
-    # most); each facet's counts are its sums, added up below.
+    # Each facet column counted on its own in one pass (GROUPING SETS): a few
+    # dozen rows per kind, where grouping by all columns together returned
+    # hundreds for Python to add up (a third of this function's Python time).
     grouped = ", ".join(columns[1 : len(FACET_COLUMNS) + 2])
+    grouping_sets = ", ".join(f"({column})" for column in columns[1 : len(FACET_COLUMNS) + 2])
+    nulls = ", ".join(["NULL"] * len(FACET_COLUMNS))
     counted = " WHERE NOT by_words" if apart else ""
     for index, queryset in enumerate(matched.values()):
         by_words = Value(True) if words is None else ExpressionWrapper(Q(search_vector=words), BooleanField())
@@ -74,9 +84,9 @@ def count_facets(
         ctes.append(f"matched{index} ({', '.join(columns)}) AS MATERIALIZED ({inner})")
         params.extend(inner_params)
         selects.append(
-            f"SELECT {index}, {grouped}, NULL, count(*) FROM matched{index}{counted}"  # noqa: S608
-            f" GROUP BY {grouped} UNION ALL "
-            f"SELECT {index}, {', '.join(['NULL'] * (len(FACET_COLUMNS) + 1))}, tag.name, tagged.n FROM ("
+            f"SELECT {index}, {grouped}, NULL, count(*), GROUPING({grouped}), NULL::bigint[]"  # noqa: S608
+            f" FROM matched{index}{counted} GROUP BY GROUPING SETS ({grouping_sets}) UNION ALL "
+            f"SELECT {index}, {nulls}, NULL, tag.name, tagged.n, NULL, NULL FROM ("
             # The matches' tags in one scan of the (type, item) index for all
             # their ids at once: PostgreSQL reads each index page once for the
             # ids on it, where a lookup per match read a page per match (a
@@ -89,14 +99,14 @@ def count_facets(
         if words is not None and meaning is not None and meaning.get(kinds[index]):
             # A row without a programme: an item found by meaning that the words found too.
             selects.append(
-                f"SELECT {index}, {', '.join(['NULL'] * len(FACET_COLUMNS))}, TRUE, NULL, id"  # noqa: S608
+                f"SELECT {index}, {nulls}, TRUE, NULL, id, NULL, NULL"  # noqa: S608
                 f" FROM matched{index} WHERE by_words AND id = ANY(%s)"
             )
             select_params.append(list(meaning[kinds[index]]))
         if newest:
-            # A row without a programme that was not found by words: one of the newest word matches.
+            # One row holding the pks of the newest word matches, as an array.
             selects.append(
-                f"SELECT {index}, {', '.join(['NULL'] * len(FACET_COLUMNS))}, FALSE, NULL, id"  # noqa: S608
+                f"SELECT {index}, {nulls}, NULL, NULL, NULL, NULL, coalesce(array_agg(id), '{{}}')"  # noqa: S608
                 f" FROM (SELECT id FROM matched{index} WHERE by_words"
                 " ORDER BY published_at DESC NULLS LAST LIMIT %s) AS newest"
             )
@@ -110,23 +120,24 @@ def count_facets(
     facets["meaning_words"] = []
     if newest:
         facets["newest"] = {kind: [] for kind in kinds}
-    for index, *values, tag, count in rows:
-        if tag is None and values[0] is None:
-            if values[-1]:
-                facets["meaning_words"].append([kinds[index], count])
+    for index, *values, tag, count, grouping, ids in rows:
+        if grouping is not None:
+            column = _GROUPED[grouping]
+            value = values[column]
+            if column == _BY_WORDS:
+                facets["type"][kinds[index]] += count
+                facets["total"] += count
+                facets["words"] += count if value else 0
+            elif column == 0:
+                facets["programme"][slugs[value]] += count
             else:
-                facets["newest"][kinds[index]].append(count)
-            continue
-        if tag is not None:
+                facets[_VOCABULARY_NAMES[column - 1]][value] += count
+        elif tag is not None:
             tags[tag] += count
-            continue
-        facets["type"][kinds[index]] += count
-        facets["total"] += count
-        programme_id, *vocabulary_values, found_by_words = values
-        facets["words"] += count if found_by_words else 0
-        facets["programme"][slugs[programme_id]] += count
-        for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
-            facets[name][value] += count
+        elif ids is not None:
+            facets["newest"][kinds[index]] = ids
+        else:
+            facets["meaning_words"].append([kinds[index], count])
     facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:tag_limit]
     return facets
 
