@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Q
+from django.db.models.functions import Cast, Extract
 
 from dealkennis.classification import VOCABULARIES
 from dealkennis.search import hybrid
@@ -45,7 +46,7 @@ SAMPLE_COLUMNS = (
     "id",
     "programme_id",
     *VOCABULARIES,
-    "published_at",
+    "date",
     "title",
     "found",
     "rank",
@@ -254,8 +255,10 @@ def _read(base, tsquery, chosen):
             .annotate(
                 found=ExpressionWrapper(Q(search_vector=tsquery), BooleanField()),
                 rank=SearchRank(F("search_vector"), tsquery),
+                # Only sorted by: seconds load ten times faster than datetimes.
+                date=Cast(Extract("published_at", "epoch"), FloatField()),
             )
-            .values_list("pk", *FACET_COLUMNS, "published_at", "title", "found", "rank")
+            .values_list("pk", *FACET_COLUMNS, "date", "title", "found", "rank")
         )
         sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT {index}, %s, * FROM ({sql}) AS part{len(parts)}")  # noqa: S608

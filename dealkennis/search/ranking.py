@@ -20,7 +20,12 @@ RANK_LIMIT = 200
 # found, ranked through their primary keys. Building and compiling the ORM's
 # union of annotated querysets cost more than PostgreSQL's answer.
 NEWEST_PART_SQL = "SELECT %s, id, {rank}, published_at, {title} FROM {table} WHERE id = ANY(%s)"
-ORDERED_SQL = "SELECT * FROM ({parts}) AS ranked ORDER BY {ordering}, 5 ASC LIMIT %s"
+# The date only orders the rows: psycopg loads a datetime in some eight
+# microseconds (Django's loader is pure Python), 1.5 ms for 200 rows.
+ORDERED_SQL = (
+    "SELECT kind, id, rank, NULL, title FROM ({parts}) AS ranked (kind, id, rank, date, title)"
+    " ORDER BY {ordering}, ranked.title ASC LIMIT %s"
+)
 
 
 def ordered_rows(matched, rank_query, held_words, sort, total, limit, newest=None):
@@ -57,7 +62,9 @@ def _newest_ranked(matched, rank_query, sort, limit, newest):
         table, title = quote(model._meta.db_table), quote(model._meta.get_field("title").column)
         parts.append(NEWEST_PART_SQL.format(rank=rank, title=title, table=table))
         params += [kind, *rank_params, newest[kind]]
-    ordering = "3 DESC, 4 DESC" if sort == "relevance" else "4 DESC, 3 DESC"
+    ordering = "ranked.rank DESC, ranked.date DESC"
+    if sort != "relevance":
+        ordering = "ranked.date DESC, ranked.rank DESC"
     sql = ORDERED_SQL.format(parts=" UNION ALL ".join(parts), ordering=ordering)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit])
