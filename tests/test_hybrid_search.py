@@ -173,6 +173,47 @@ def test_the_words_share_of_a_joined_result_is_counted_as_a_test_of_every_match_
         assert 0 < every["words"] < every["total"], query
 
 
+def test_the_items_found_by_meaning_counted_by_hand_count_as_their_querysets_would(demo_content, meaning):
+    # The words' facets are read while the query embeds; the items found by
+    # meaning alone are then counted apart (a statement written by hand) and
+    # added. It must count as count_facets does over those items' querysets.
+    from django.contrib.auth.models import AnonymousUser
+
+    from dealkennis.search import hybrid
+    from dealkennis.search.facets import count_facets, count_items
+    from dealkennis.search.query import PrefixSearchQuery, local_settings
+
+    programmes = list(Programme.objects.all())
+    base = {
+        "card": Card.objects.visible_to(AnonymousUser()),
+        "lesson": Lesson.objects.visible_to(AnonymousUser()),
+    }
+    models = {"card": Card, "lesson": Lesson}
+    checked = set()
+    for query in ("geld", "samenwerking", "gezondheid", "a new partner wants to join the deal"):
+        words = PrefixSearchQuery(query)
+        with local_settings(hybrid.settings()):
+            meaning, _held = hybrid.nearest_by_meaning(base, query)
+        assert any(meaning.values()), query
+        found = {kind: base[kind].filter(pk__in=list(pks)) for kind, pks in meaning.items() if pks}
+        alone = {kind: queryset.exclude(search_vector=words) for kind, queryset in found.items()}
+        by_queryset = count_facets(alone, programmes, tag_limit=None)
+        by_hand = count_items(models, meaning, programmes, words)
+        assert sorted(by_hand.pop("meaning_words")) == sorted(
+            [kind, pk]
+            for kind, queryset in found.items()
+            for pk in queryset.filter(search_vector=words).values_list("pk", flat=True)
+        )
+        by_queryset.pop("meaning_words")
+        # Without `words`, count_facets takes every item as found by words.
+        assert by_hand.pop("words") == 0 and by_queryset.pop("words") == by_queryset["total"]
+        assert by_hand == by_queryset, query
+        checked.add(("words too", by_queryset["total"] < sum(map(len, meaning.values()))))
+        checked.add(("meaning alone, tagged", by_hand["total"] > 0 and bool(by_hand["tags"])))
+    # Items the words found too and items found by meaning alone were both compared.
+    assert {("words too", True), ("meaning alone, tagged", True)} <= checked
+
+
 @pytest.mark.parametrize(
     "query, label",
     [

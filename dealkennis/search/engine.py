@@ -23,6 +23,7 @@ from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of t
     TAG_FACET_SIZE,
     added,
     count_facets,
+    count_items,
     facet_groups,
 )
 from dealkennis.search.forms import SearchForm, SearchRequest
@@ -301,8 +302,8 @@ def _facets(matched, base, meaning, programmes, words, newest, counted=None):
         joined = _joined(matched, base, meaning)
         facets = count_facets(joined, programmes, words=words, meaning=meaning, newest=newest)
         return facets, facets["words"]
-    alone = {kind: base[kind].filter(pk__in=list(pks)) for kind, pks in meaning.items() if pks}
-    facets = added(counted, count_facets(alone, programmes, words, meaning, apart=True, tag_limit=None))
+    models = {kind: queryset.model for kind, queryset in base.items()}
+    facets = added(counted, count_items(models, meaning, programmes, words))
     return facets, facets["words"]
 
 

@@ -36,9 +36,7 @@ def empty_facets(programmes):
     return facets
 
 
-def count_facets(
-    matched, programmes, words=None, meaning=None, newest=None, apart=False, tag_limit=TAG_FACET_SIZE
-):
+def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag_limit=TAG_FACET_SIZE):
     """Counts per facet value over what matches: one statement, one pass over each model's matches.
 
     With `words` (a tsquery), "words" counts how many of the matches it
@@ -50,8 +48,6 @@ def count_facets(
     the newest matches found by words: the engine ranks those without finding
     the matches a second time (for a word in thousands of items, that second
     pass read every match's row again: most of the ranking statement's time).
-    With `apart`, only the matches `words` does not match are counted (the
-    items found by meaning alone, to be `added` to the word matches' counts).
     `tag_limit`: how many of the most frequent tags are kept (None: all).
     """
     facets = empty_facets(programmes)
@@ -65,7 +61,6 @@ def count_facets(
     grouped = ", ".join(columns[1 : len(FACET_COLUMNS) + 2])
     grouping_sets = ", ".join(f"({column})" for column in columns[1 : len(FACET_COLUMNS) + 2])
     nulls = ", ".join(["NULL"] * len(FACET_COLUMNS))
-    counted = " WHERE NOT by_words" if apart else ""
     for index, queryset in enumerate(matched.values()):
         by_words = Value(True) if words is None else ExpressionWrapper(Q(search_vector=words), BooleanField())
         if words is not None and meaning is not None:
@@ -85,14 +80,14 @@ def count_facets(
         params.extend(inner_params)
         selects.append(
             f"SELECT {index}, {grouped}, NULL, count(*), GROUPING({grouped}), NULL::bigint[]"  # noqa: S608
-            f" FROM matched{index}{counted} GROUP BY GROUPING SETS ({grouping_sets}) UNION ALL "
+            f" FROM matched{index} GROUP BY GROUPING SETS ({grouping_sets}) UNION ALL "
             f"SELECT {index}, {nulls}, NULL, tag.name, tagged.n, NULL, NULL FROM ("
             # The matches' tags in one scan of the (type, item) index for all
             # their ids at once: PostgreSQL reads each index page once for the
             # ids on it, where a lookup per match read a page per match (a
             # medium word at 100k items: a fifth less CPU for this statement).
             f"SELECT item.tag_id, count(*) AS n FROM {tagged_table} AS item WHERE item.content_type_id = %s"
-            f" AND item.object_id = ANY(ARRAY(SELECT id FROM matched{index}{counted})) GROUP BY item.tag_id"
+            f" AND item.object_id = ANY(ARRAY(SELECT id FROM matched{index})) GROUP BY item.tag_id"
             f") AS tagged JOIN {tag_table} AS tag ON tag.id = tagged.tag_id"
         )
         select_params.append(ContentType.objects.get_for_model(model).pk)
@@ -139,6 +134,65 @@ def count_facets(
         else:
             facets["meaning_words"].append([kinds[index], count])
     facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:tag_limit]
+    return facets
+
+
+# The few items found by meaning (at most hybrid.MEANING_LIMIT), read by primary
+# key: chosen among what the reader may see and narrowed by the filters already.
+ITEMS_SQL = (
+    "SELECT %s, item.id, {columns}, item.search_vector @@ {tsquery},"
+    " ARRAY(SELECT tag.name FROM {tagged} AS tagged JOIN {tags} AS tag ON tag.id = tagged.tag_id"
+    " WHERE tagged.content_type_id = %s AND tagged.object_id = item.id)"
+    " FROM {table} AS item WHERE item.id = ANY(%s)"
+)
+
+
+def count_items(models, pks, programmes, words):
+    """The facets of the items found by meaning alone, to be `added` to the word matches' counts.
+
+    `models` and `pks`: {kind: model} and {kind: pks}, the items found by
+    meaning. Counts those the tsquery `words` does not match, every tag kept;
+    lists those it does in "meaning_words" as [kind, pk]. Written out rather
+    than compiled from querysets: for ten items the ORM took longer than
+    PostgreSQL.
+    """
+    quote = connection.ops.quote_name
+    tsquery, tsquery_params = words.sql()
+    kinds, parts, params = list(models), [], []
+    for index, (kind, model) in enumerate(models.items()):
+        if not pks.get(kind):
+            continue
+        through = model._meta.get_field("tags").through
+        parts.append(
+            ITEMS_SQL.format(
+                columns=", ".join(f"item.{quote(column)}" for column in FACET_COLUMNS),
+                tsquery=tsquery,
+                tagged=quote(through._meta.db_table),
+                tags=quote(through.tag_model()._meta.db_table),
+                table=quote(model._meta.db_table),
+            )
+        )
+        params += [index, *tsquery_params, ContentType.objects.get_for_model(model).pk, list(pks[kind])]
+    facets = empty_facets(programmes)
+    facets["type"], facets["meaning_words"] = {kind: 0 for kind in kinds if pks.get(kind)}, []
+    rows = []
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+    slugs = {programme.pk: programme.slug for programme in programmes}
+    tags = Counter()
+    for index, pk, programme_id, *values, by_words, tag_names in rows:
+        if by_words:
+            facets["meaning_words"].append([kinds[index], pk])
+            continue
+        facets["type"][kinds[index]] += 1
+        facets["total"] += 1
+        facets["programme"][slugs[programme_id]] += 1
+        for name, value in zip(VOCABULARIES, values, strict=True):
+            facets[name][value] += 1
+        tags.update(tag_names)
+    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))
     return facets
 
 
