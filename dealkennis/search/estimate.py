@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Extract
 
 from dealkennis.classification import VOCABULARIES
 from dealkennis.search import hybrid
-from dealkennis.search.facets import FACET_COLUMNS, TAG_FACET_SIZE, empty_facets
+from dealkennis.search.facets import FACET_COLUMNS, TAG_FACET_SIZE, empty_facets, most_frequent, tally
 from dealkennis.search.query import OPERATORS, QUOTE, AmongFirst, PrefixSearchQuery
 
 # Above this many items holding the words the counts are estimated.
@@ -337,17 +337,13 @@ def _estimate(kinds, found, sample_size, tags, visible, programmes):
         vocabulary_values, date, title, matched, rank = values[:-4], *values[-4:]
         kind = kinds[index]
         share = weight(index, source)
-        facets["type"][kind] = facets["type"].get(kind, 0) + share
-        facets["total"] += share
+        tally(facets, kind, slugs[programme_id], vocabulary_values, share)
         facets["words"] += share if matched else 0
-        facets["programme"][slugs[programme_id]] += share
-        for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
-            facets[name][value] += share
         rows.append((kind, pk, rank, date, title, matched))
     tag_counts = {}
     for index, source, name, count in tags:
         tag_counts[name] = tag_counts.get(name, 0) + count * weight(index, source)
-    facets["tags"] = sorted(tag_counts.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
+    facets["tags"] = most_frequent(tag_counts, TAG_FACET_SIZE)
     return rows, _rounded(facets) if facets["estimated"] else facets
 
 

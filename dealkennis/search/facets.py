@@ -36,6 +36,20 @@ def empty_facets(programmes):
     return facets
 
 
+def most_frequent(tags, limit=None):
+    """Tag counts ({name: count}) as the facet lists them: most frequent first, then by name."""
+    return sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+
+def tally(facets, kind, programme_slug, vocabulary_values, share=1):
+    """Count one item (or `share` items) of `kind` in the type, total, programme and classification facets."""
+    facets["type"][kind] = facets["type"].get(kind, 0) + share
+    facets["total"] += share
+    facets["programme"][programme_slug] += share
+    for name, value in zip(VOCABULARIES, vocabulary_values, strict=True):
+        facets[name][value] += share
+
+
 def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag_limit=TAG_FACET_SIZE):
     """Counts per facet value over what matches: one statement, one pass over each model's matches.
 
@@ -133,7 +147,7 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag
             facets["newest"][kinds[index]] = ids
         else:
             facets["meaning_words"].append([kinds[index], count])
-    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:tag_limit]
+    facets["tags"] = most_frequent(tags, tag_limit)
     return facets
 
 
@@ -186,13 +200,9 @@ def count_items(models, pks, programmes, words):
         if by_words:
             facets["meaning_words"].append([kinds[index], pk])
             continue
-        facets["type"][kinds[index]] += 1
-        facets["total"] += 1
-        facets["programme"][slugs[programme_id]] += 1
-        for name, value in zip(VOCABULARIES, values, strict=True):
-            facets[name][value] += 1
+        tally(facets, kinds[index], slugs[programme_id], values)
         tags.update(tag_names)
-    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))
+    facets["tags"] = most_frequent(tags)
     return facets
 
 
@@ -209,7 +219,7 @@ def added(words, meaning):
         both = {**words[name], **meaning[name]}
         facets[name] = {value: words[name].get(value, 0) + meaning[name].get(value, 0) for value in both}
     tags = Counter(dict(words["tags"])) + Counter(dict(meaning["tags"]))
-    facets["tags"] = sorted(tags.items(), key=lambda pair: (-pair[1], pair[0]))[:TAG_FACET_SIZE]
+    facets["tags"] = most_frequent(tags, TAG_FACET_SIZE)
     return facets
 
 
