@@ -25,7 +25,10 @@ def card_list(request):
 def card_detail(request, slug):
     version = ContentVersion.current()
     card = get_object_or_404(Card.objects.previewable_by(request.user).for_listing(), slug=slug)
-    lessons = card.lessons.visible_to(request.user).select_related("programme")
+    # What the list shows of each lesson: never its long texts.
+    lessons = card.lessons.visible_to(request.user).select_related("programme").only(
+        "title", "slug", "programme__name"
+    )
     return render(
         request,
         "cards/card_detail.html",

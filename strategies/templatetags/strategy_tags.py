@@ -11,6 +11,10 @@ from strategies.models import LearningStrategy
 register = template.Library()
 
 
+# What the links and the status list show of a strategy: never its long texts.
+LISTED = ("slug", "status", "visibility", "reviewed_on", "programme__name", "deal__name")
+
+
 def _user(context):
     request = context.get("request")
     return request.user if request is not None else None
@@ -23,6 +27,7 @@ def strategy_status(context, programme):
         LearningStrategy.objects.previewable_by(user)
         .filter(programme=programme)
         .select_related("programme", "deal")
+        .only(*LISTED)
         .in_order()
     )
     return {
@@ -35,7 +40,10 @@ def strategy_status(context, programme):
 @register.inclusion_tag("includes/strategy_links.html", takes_context=True)
 def strategy_links(context):
     strategies = (
-        LearningStrategy.objects.previewable_by(_user(context)).select_related("programme", "deal").in_order()
+        LearningStrategy.objects.previewable_by(_user(context))
+        .select_related("programme", "deal")
+        .only(*LISTED)
+        .in_order()
     )
     return {"strategies": list(strategies)}
 
