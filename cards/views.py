@@ -26,8 +26,10 @@ def card_detail(request, slug):
     version = ContentVersion.current()
     card = get_object_or_404(Card.objects.previewable_by(request.user).for_listing(), slug=slug)
     # What the list shows of each lesson: never its long texts.
-    lessons = card.lessons.visible_to(request.user).select_related("programme").only(
-        "title", "slug", "programme__name"
+    lessons = (
+        card.lessons.visible_to(request.user)
+        .select_related("programme")
+        .only("title", "slug", "programme__name")
     )
     return render(
         request,

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dealkennis import framework
 from dealkennis.caching import ContentVersion
@@ -61,6 +62,8 @@ def learning_matrix(user, programme=None):
                     "level": level,
                     "text": framework.CELLS[order, level],
                     "count": cell_counts[order, level],
+                    "count_label": _count_label(cell_counts[order, level]),
+                    "place": f"{order.label}, {level.label}",
                     "url": link(order=order, level=level),
                     "share_url": share(order=order, level=level),
                 }
@@ -80,6 +83,8 @@ def learning_matrix(user, programme=None):
                     "mode": mode,
                     "text": framework.STREAMS[stream][mode],
                     "count": stream_counts[stream, mode],
+                    "count_label": _count_label(stream_counts[stream, mode]),
+                    "place": f"{stream.label}, {mode.label}",
                     "url": link(stream=stream, mode=mode),
                     "share_url": share(stream=stream, mode=mode),
                 }
@@ -96,6 +101,12 @@ def learning_matrix(user, programme=None):
         "order_legend": _shade(row["cells"] for row in orders),
         "stream_legend": _shade(stream["cells"] for stream in streams),
     }
+
+
+def _count_label(count):
+    # Worded here, not by a {% blocktranslate count %} in each of the 32 cells:
+    # that tag and the labels' lookups were a sixth of /leren/'s rendering.
+    return ngettext("%(counter)s item", "%(counter)s items", count) % {"counter": count}
 
 
 # Shades besides the empty one; static/css/site.css defines .heat-0 to .heat-3.
