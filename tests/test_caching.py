@@ -54,6 +54,36 @@ def test_a_detail_page_edited_while_it_is_read_is_not_cached_stale(
     assert "Nieuw antwoord." in body and "Oud antwoord." not in body
 
 
+def test_a_programme_page_added_to_while_it_is_read_is_not_cached_stale(
+    client, make_card, programme, edit_during_first_version_read
+):
+    make_card(title="Eerste kaart")
+    finished = edit_during_first_version_read(lambda: make_card(title="Kaart van tijdens het lezen"))
+    client.get(programme.get_absolute_url())
+    finished()
+    assert "Kaart van tijdens het lezen" in client.get(programme.get_absolute_url()).content.decode()
+
+
+def test_a_programme_page_is_cached_per_audience_and_follows_every_change(
+    client, member_client, make_card, programme, django_assert_max_num_queries
+):
+    make_card(title="Openbare kaart")
+    make_card(title="Interne kaart", visibility="internal")
+    url = programme.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "Openbare kaart" in first and "Interne kaart" not in first
+    # Cached for anonymous readers: the deals, heatmaps and newest items are not read again.
+    with django_assert_max_num_queries(4):
+        again = client.get(url).content.decode()
+    assert "Openbare kaart" in again and "Interne kaart" not in again
+    assert "Interne kaart" in member_client.get(url).content.decode()
+    assert "Interne kaart" not in client.get(url).content.decode()
+    card = Card.objects.get(title="Openbare kaart")
+    card.question = "Hoe heet deze kaart nu?"
+    card.save()
+    assert "Hoe heet deze kaart nu?" in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize(
     "path, params", [("/kaarten/", {}), ("/zoeken/", {"q": "heisessie"})], ids=["list", "search"]
 )

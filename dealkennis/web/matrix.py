@@ -32,10 +32,14 @@ def programme_from(request, programmes):
     return programme, notices
 
 
-def learning_matrix(user, programme=None):
+def learning_matrix(user, programme=None, version=None):
     """Counts of visible items per order x level and per stream x mode, with search links."""
     cell_counts, stream_counts = ContentVersion.cached(
-        "matrix", user, [programme.slug if programme else ""], lambda: _matrix_counts(user, programme)
+        "matrix",
+        user,
+        [programme.slug if programme else ""],
+        lambda: _matrix_counts(user, programme),
+        version=version,
     )
 
     # Each of the 16 cells links twice: the two addresses are looked up once.

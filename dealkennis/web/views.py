@@ -3,6 +3,8 @@
 The pages of one card or lesson live in their apps (cards/views.py, lessons/views.py).
 """
 
+import functools
+
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, render
@@ -60,23 +62,30 @@ PROGRAMME_ITEMS = 10
 
 
 def programme_detail(request, slug):
+    version = ContentVersion.current()
     programme = get_object_or_404(Programme, slug=slug)
-    newest = {}
-    for name, model in (("cards", Card), ("lessons", Lesson)):
+
+    @functools.cache
+    def newest(model):
         items = pages.listed(model.objects.visible_to(request.user).filter(programme=programme))
         # One more than shown, to know whether the link to all of them is needed.
-        newest[name] = list(items.order_by("-published_at", "title")[: PROGRAMME_ITEMS + 1])
+        return list(items.order_by("-published_at", "title")[: PROGRAMME_ITEMS + 1])
+
     return render(
         request,
         "programmes/programme_detail.html",
         {
             "programme": programme,
+            # The deals, the heatmaps and the newest items are rendered into a
+            # cache (keyed by content version and audience): the callables are
+            # only called when a part is not in it.
+            "fragment_key": [version, ContentVersion.key_parts(request.user, ["programme", programme.pk])],
             "deals": programme.deals.select_related("programme"),
-            "matrix": learning_matrix(request.user, programme),
-            "cards": newest["cards"][:PROGRAMME_ITEMS],
-            "lessons": newest["lessons"][:PROGRAMME_ITEMS],
-            "more_cards": len(newest["cards"]) > PROGRAMME_ITEMS,
-            "more_lessons": len(newest["lessons"]) > PROGRAMME_ITEMS,
+            "matrix": functools.cache(lambda: learning_matrix(request.user, programme, version=version)),
+            "cards": lambda: newest(Card)[:PROGRAMME_ITEMS],
+            "lessons": lambda: newest(Lesson)[:PROGRAMME_ITEMS],
+            "more_cards": lambda: len(newest(Card)) > PROGRAMME_ITEMS,
+            "more_lessons": lambda: len(newest(Lesson)) > PROGRAMME_ITEMS,
         },
     )
 
