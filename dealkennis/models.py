@@ -296,6 +296,11 @@ class KnowledgeItem(models.Model):
         return getattr(self, self.name_field)
 
     @property
+    def tag_names(self):
+        """The names of the item's tags in the order given: no Tag is built (a millisecond less a page)."""
+        return self.tags.order_by("taggit_taggeditem_items__id").values_list("name", flat=True)
+
+    @property
     def kind(self):
         return self._meta.model_name
 
