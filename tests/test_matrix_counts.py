@@ -10,14 +10,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
 from django.db.models import Count
+from django.http import QueryDict
 from reversion.models import Version
 
 from cards.models import Card
 from dealkennis.caching import ContentVersion
 from dealkennis.content import corpus_vectors
 from dealkennis.content.corpus import generate
+from dealkennis.filters import ItemFilters
 from dealkennis.matrixcounts import KEY, MatrixCount
 from dealkennis.models import Programme, knowledge_models
+from dealkennis.pages import listed_count
 from dealkennis.web.matrix import _matrix_counts
 from lessons.models import Lesson
 from lessons.resources import LessonResource
@@ -320,3 +323,38 @@ def test_two_writers_of_the_same_count_wait_for_each_other_rather_than_deadlock(
     assert errors == []
     assert total(signed_in()) == 2
     assert_counts_right()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"programme": "green-deals"},
+        {"programme": "city-deals"},
+        {"stream": "social"},
+        {"stream": "cognitive", "level": "collaboration"},
+        {"programme": "green-deals", "mode": "experiential", "order": "second"},
+        {"tag": "rivier"},
+        {"tag": "rivier", "stream": "social"},
+    ],
+    ids=repr,
+)
+def test_a_lists_count_from_the_kept_counts_is_what_counting_its_items_gives(
+    make_card, make_lesson, programme, other_programme, client, member_client, member, query
+):
+    for make in (make_card, make_lesson):
+        make(tags=["rivier"])
+        make(stream="cognitive", level="collaboration", programme=other_programme)
+        make(order="second", visibility="internal", tags=["rivier"])
+        make(status="draft")
+        make(status="archived", stream="cognitive")
+    programmes = list(Programme.objects.all())
+    filters = ItemFilters(QueryDict(mutable=True) | query, programmes)
+    assert filters.active == query
+    for model, path in ((Card, "/kaarten/"), (Lesson, "/lessen/")):
+        for user, browser in ((AnonymousUser(), client), (member, member_client)):
+            items = filters.apply(model.objects.visible_to(user))
+            expected = items.count()
+            assert listed_count(model, user, filters, items) == expected
+            shown = browser.get(path, query).context["page_obj"].paginator.count
+            assert shown == expected
