@@ -21,14 +21,12 @@ def followups_for(lesson, user):
     )
     # The card model through the relation: this app does not import the cards app.
     card_model = FollowUp._meta.get_field("done_card").related_model
-    shown = {}
+    shown = {"done_card_id": {}, "done_lesson_id": {}}
     for model, field in ((card_model, "done_card_id"), (Lesson, "done_lesson_id")):
-        pks = {getattr(followup, field) for followup in followups} - {None}
-        if pks:
+        if pks := {getattr(followup, field) for followup in followups} - {None}:
             items = model.objects.visible_to(user).filter(pk__in=pks).only("slug", "title")
             shown[field] = {item.pk: item for item in items}
     for followup in followups:
-        followup.done_item = shown.get("done_card_id", {}).get(followup.done_card_id) or shown.get(
-            "done_lesson_id", {}
-        ).get(followup.done_lesson_id)
+        card = shown["done_card_id"].get(followup.done_card_id)
+        followup.done_item = card or shown["done_lesson_id"].get(followup.done_lesson_id)
     return followups
