@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from dealkennis.db.config import database_from_url, replica_databases
+from dealkennis.db.config import database_from_url, default_shared_buffers_mb, replica_databases
 from dealkennis.environment import env_bool, env_int, env_list
 from dealkennis.oidc_settings import form_action_sources, read_oidc_settings
 
@@ -151,8 +151,9 @@ else:
     }
 
 # The embedded server's shared buffers, in MB (from its next start on; see
-# dealkennis.db.embedded.ensure_shared_buffers). A server of your own is tuned by you.
-EMBEDDED_DB_SHARED_BUFFERS_MB = env_int("DEALKENNIS_EMBEDDED_SHARED_BUFFERS_MB", 1024)
+# dealkennis.db.embedded.ensure_shared_buffers): by default a quarter of the
+# memory. A server of your own is tuned by you.
+EMBEDDED_DB_SHARED_BUFFERS_MB = env_int("DEALKENNIS_EMBEDDED_SHARED_BUFFERS_MB", default_shared_buffers_mb())
 if EMBEDDED_DB_SHARED_BUFFERS_MB < 16:
     raise ImproperlyConfigured("DEALKENNIS_EMBEDDED_SHARED_BUFFERS_MB must be at least 16.")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from dealkennis.db import embedded
+from dealkennis.db import config, embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +64,36 @@ def test_the_embedded_server_is_asked_for_the_configured_shared_buffers(db, sett
         settings.EMBEDDED_DB_SHARED_BUFFERS_MB = wanted
         embedded.ensure_shared_buffers(connection.settings_dict)
     assert asked_shared_buffers() == f"{wanted}MB"
+
+
+MB = 2**20
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        # A container of 4 GB: a quarter of that, not of the machine.
+        (f"{4096 * MB}\n", 1024),
+        # A small one still gets PostgreSQL's own default.
+        (f"{256 * MB}\n", 128),
+    ],
+)
+def test_the_default_shared_buffers_are_a_quarter_of_the_containers_memory(tmp_path, limit, expected):
+    (tmp_path / "memory.max").write_text(limit)
+    assert config.default_shared_buffers_mb([tmp_path / "memory.max"]) == expected
+
+
+def test_without_a_memory_limit_the_default_shared_buffers_are_a_quarter_of_the_machines(tmp_path):
+    (tmp_path / "memory.max").write_text("max\n")
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4 // MB
+    low, high = config.SHARED_BUFFERS_MB
+    expected = max(low, min(high, machine))
+    assert config.default_shared_buffers_mb([tmp_path / "memory.max", tmp_path / "absent"]) == expected
+    assert config.default_shared_buffers_mb([tmp_path / "absent"]) == expected
+
+
+def test_the_default_shared_buffers_of_a_very_large_machine_are_capped(tmp_path, monkeypatch):
+    (tmp_path / "memory.max").write_text("max\n")
+    machine = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 1024 * 1024 * MB // 4096}  # 1 TB
+    monkeypatch.setattr(config.os, "sysconf", machine.__getitem__)
+    assert config.default_shared_buffers_mb([tmp_path / "memory.max"]) == config.SHARED_BUFFERS_MB[1]
