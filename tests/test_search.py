@@ -96,6 +96,21 @@ def test_a_typo_still_finds_its_item_and_suggests_the_right_word(client, make_le
     assert "q=financiering" in content
 
 
+@pytest.mark.parametrize("stream, offered", [("social", True), ("cognitive", False)])
+def test_a_correction_is_offered_only_where_it_finds_something_with_the_chosen_filters(
+    client, make_lesson, stream, offered
+):
+    make_lesson(title="Financiering van een Regio Deal", stream="social")
+    make_lesson(title="Werken in duo's", stream="cognitive")
+    outcome = client.get("/zoeken/", {"q": "finnaciering", "stream": stream}).context["outcome"]
+    assert outcome.suggestion == ("financiering" if offered else "")
+    assert outcome.fuzzy is offered
+    assert [hit.item.title for hit in outcome.hits] == (
+        ["Financiering van een Regio Deal"] if offered else []
+    )
+    assert outcome.total == (1 if offered else 0)
+
+
 def test_snippet_highlights_matches_and_escapes_the_text(client, make_lesson):
     make_lesson(
         title="Een les",

@@ -238,20 +238,22 @@ class _Correction:
 def _correction(user, base, terms, words, word_total, programmes, newest, count=False):
     """The corrected query, offered only when it leads to more of what this reader may see; else None.
 
-    With `count`, its counts are read too, as `_found` reads the words' own:
-    a sample for very many matches, else the facets of the word matches.
+    With `count` (only for words that found nothing), its counts are read
+    too, as `_found` reads the words' own: a sample for very many matches,
+    else the facets of the word matches. Those counts tell whether it finds
+    anything, so no statement of its own asks.
     """
     text = suggestions.corrected(audience(user), terms, words)
     if not text:
         return None
     query = PrefixSearchQuery(text)
     correction = _Correction(text, query, _matching(base, query))
-    if not estimate.more_than(correction.matched, word_total):
-        return None
-    if count:
-        args = (base, correction.matched, query, text, programmes, newest)
-        correction.sampled, correction.counted = _counts_ahead(*args, sample=True, by_meaning=True)
-    return correction
+    if not count:
+        return correction if estimate.more_than(correction.matched, word_total) else None
+    args = (base, correction.matched, query, text, programmes, newest)
+    correction.sampled, correction.counted = _counts_ahead(*args, sample=True, by_meaning=True)
+    # A sample is only taken of very many matches.
+    return correction if correction.sampled is not None or correction.counted["total"] else None
 
 
 def _counts_ahead(base, matched, tsquery, terms, programmes, newest, sample, by_meaning):
