@@ -333,6 +333,23 @@ def test_search_page_uses_a_fixed_number_of_queries(
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social", "page": 2}).status_code == 200
 
 
+@pytest.mark.parametrize("count", [2, 25])
+def test_a_typos_page_uses_a_fixed_number_of_queries(
+    client, make_card, make_lesson, django_assert_num_queries, count
+):
+    make_card(title="Heisessie heisessie kaart", tags=["heisessie"])
+    for number in range(count):
+        make_lesson(title=f"Heisessie les {number}", tags=["team"])
+    # The nine of any search (the typo's own, empty, counts among them), three
+    # to find the correction (two to see whether it is a compound of known
+    # words, one for the closest known word) and two for its counts (PostgreSQL's
+    # estimate, then the counts), which also tell whether it finds anything.
+    # The trigram threshold is set with the search's other settings.
+    with django_assert_num_queries(14 + meaning_queries()):
+        response = client.get("/zoeken/", {"q": "heisesie"})
+    assert response.context["outcome"].suggestion == "heisessie"
+
+
 def test_cached_results_follow_every_change_to_the_content(client, make_lesson):
     make_lesson(title="Heisessie een")
     assert found_titles(client, "heisessie") == ["Heisessie een"]

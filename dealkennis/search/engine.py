@@ -243,7 +243,7 @@ def _correction(user, base, terms, words, word_total, programmes, newest, count=
     else the facets of the word matches. Those counts tell whether it finds
     anything, so no statement of its own asks.
     """
-    text = suggestions.corrected(audience(user), terms, words)
+    text = suggestions.corrected(audience(user), terms, words, tuned=True)
     if not text:
         return None
     query = PrefixSearchQuery(text)
@@ -336,7 +336,9 @@ def _search_settings(query, by_meaning):
     # few milliseconds on a busy web server (and before PostgreSQL 17, a
     # disabled sequential scan's huge cost estimate triggers JIT).
     unhurried = {"jit": "off", "max_parallel_workers_per_gather": 0}
-    return local_settings({"enable_seqscan": "off", **unhurried, **(hybrid.settings() if by_meaning else {})})
+    # The typo fallback's threshold too: set here, it costs no statement of its own.
+    tuned = {**unhurried, **suggestions.typo_settings(), **(hybrid.settings() if by_meaning else {})}
+    return local_settings({"enable_seqscan": "off", **tuned})
 
 
 def _has_lexemes(query):

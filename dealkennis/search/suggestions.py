@@ -7,6 +7,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
+from contextlib import nullcontext
 
 from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -14,7 +15,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from dealkennis.search.query import local_setting
+from dealkennis.search.query import local_settings
 from dealkennis.search.text import fold
 
 # Words of the searched text, folded as `fold` does, that typo correction knows.
@@ -129,15 +130,17 @@ class SearchWord(models.Model):
         )
 
     @classmethod
-    def closest(cls, word, audience, threshold, candidates=20):
+    def closest(cls, word, audience, threshold, candidates=20, tuned=False):
         """The word known to `audience` most like `word`, or "" when `word` is known or nothing is alike.
 
         Trigrams find the candidates (indexed); the edit-based ratio picks among
         them, since trigrams weigh a swapped pair of letters too heavily.
+        `tuned`: the caller already runs with `typo_settings(threshold)`, so
+        no statement is spent on them here.
         """
         # The % operator (trigram_similar) takes its threshold from this
         # setting; comparing similarity() with it instead would skip the index.
-        with local_setting("pg_trgm.similarity_threshold", threshold):
+        with nullcontext() if tuned else local_settings(typo_settings(threshold)):
             alike = list(
                 cls.objects.filter(audience=audience, word__trigram_similar=word)
                 .order_by(TrigramSimilarity("word", word).desc(), "word")
@@ -247,13 +250,19 @@ SHORTEST_PART = 4
 LONGEST_SPLIT = 40
 
 
-def corrected(audience, terms, words):
+def typo_settings(threshold=None):
+    """The PostgreSQL settings `SearchWord.closest` runs with ({name: value})."""
+    return {"pg_trgm.similarity_threshold": TYPO_THRESHOLD if threshold is None else threshold}
+
+
+def corrected(audience, terms, words, tuned=False):
     """`terms` with every word unknown to the audience corrected, or "" when none is.
 
     A word made of known words is written apart ("zorgdeal" -> "zorg deal");
     any other is replaced by the closest known word. Known means: in an item
     this audience may see (`SearchWord`). Words of items the reader may not
-    see must neither be offered nor stop an offer.
+    see must neither be offered nor stop an offer. `tuned`: the caller
+    already runs with `typo_settings()`.
     """
     corrected, changed = fold(terms), False
     for word in words:
@@ -261,7 +270,7 @@ def corrected(audience, terms, words):
             continue
         # A compound of known words is shown split, never as a look-alike word.
         parts = SearchWord.compound_parts(word, audience)
-        known = " ".join(parts) or SearchWord.closest(word, audience, TYPO_THRESHOLD)
+        known = " ".join(parts) or SearchWord.closest(word, audience, TYPO_THRESHOLD, tuned=tuned)
         if known:
             corrected = re.sub(rf"\b{re.escape(word)}\b", known, corrected)
             changed = True
