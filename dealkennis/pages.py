@@ -110,9 +110,10 @@ def listed_count(model, user, filters, items):
     """
     if not set(filters.active) <= set(COUNTED_FILTERS):
         return items.count()
-    counts = MatrixCount.objects.visible_to(user).filter(item_table=model._meta.db_table)
-    for name, value in filters.active.items():
-        counts = counts.filter(**{"programme": filters.programme} if name == "programme" else {name: value})
+    classified = {name: value for name, value in filters.active.items() if name != "programme"}
+    counts = MatrixCount.objects.visible_to(user).filter(item_table=model._meta.db_table, **classified)
+    if filters.programme is not None:
+        counts = counts.filter(programme=filters.programme)
     return counts.aggregate(total=Sum("n"))["total"] or 0
 
 

@@ -250,9 +250,9 @@ SHORTEST_PART = 4
 LONGEST_SPLIT = 40
 
 
-def typo_settings(threshold=None):
+def typo_settings(threshold=TYPO_THRESHOLD):
     """The PostgreSQL settings `SearchWord.closest` runs with ({name: value})."""
-    return {"pg_trgm.similarity_threshold": TYPO_THRESHOLD if threshold is None else threshold}
+    return {"pg_trgm.similarity_threshold": threshold}
 
 
 def corrected(audience, terms, words, tuned=False):
