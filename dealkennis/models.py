@@ -1,9 +1,10 @@
 """The core's models: programmes, deals, what cards and lessons share (KnowledgeItem), and their registry."""
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -130,6 +131,12 @@ SEARCH_ONLY_FIELDS = (
     "fuzzy_text",
     "body_text",
     "embedding",
+)
+
+
+TAG_NAMES_SQL = (
+    "SELECT tag.name FROM {links} AS link JOIN {tags} AS tag ON tag.id = link.tag_id"
+    " WHERE link.content_type_id = %s AND link.object_id = %s ORDER BY link.id"
 )
 
 
@@ -297,8 +304,18 @@ class KnowledgeItem(models.Model):
 
     @property
     def tag_names(self):
-        """The names of the item's tags in the order given: no Tag is built (a millisecond less a page)."""
-        return self.tags.order_by("taggit_taggeditem_items__id").values_list("name", flat=True)
+        """The names of the item's tags in the order given, from where the item was read.
+
+        Written out: through taggit's manager, compiling the query cost a card
+        or lesson page a millisecond, three times what PostgreSQL took to answer.
+        """
+        through = type(self)._meta.get_field("tags").through
+        db = connections[router.db_for_read(through, instance=self)]
+        links, tags = (db.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model()))
+        kind = ContentType.objects.get_for_model(self).pk
+        with db.cursor() as cursor:
+            cursor.execute(TAG_NAMES_SQL.format(links=links, tags=tags), [kind, self.pk])
+            return [name for (name,) in cursor.fetchall()]
 
     @property
     def kind(self):

@@ -104,6 +104,16 @@ def test_an_item_saved_again_after_its_tags_changed_keeps_the_new_tag_names(make
     assert card.search_tags == "juridisch"
 
 
+def test_an_item_names_its_own_tags_in_the_order_they_were_added(make_card, make_lesson):
+    card = make_card()
+    for name in ("zorg", "Arbeidsmarkt", "bestuur"):
+        card.tags.add(name)
+    # The same id in the other kind's table: its tags are not the card's.
+    lesson = make_lesson(pk=card.pk, tags=["wonen"])
+    assert card.tag_names == ["zorg", "Arbeidsmarkt", "bestuur"]
+    assert lesson.tag_names == ["wonen"]
+    assert make_card(title="Zonder tags").tag_names == []
+
 def test_renaming_a_programme_updates_the_search_text_of_its_items(make_lesson, programme):
     lesson = make_lesson()
     programme.name = "Green Deals Nieuw"
