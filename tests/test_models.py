@@ -114,6 +114,7 @@ def test_an_item_names_its_own_tags_in_the_order_they_were_added(make_card, make
     assert lesson.tag_names == ["wonen"]
     assert make_card(title="Zonder tags").tag_names == []
 
+
 def test_renaming_a_programme_updates_the_search_text_of_its_items(make_lesson, programme):
     lesson = make_lesson()
     programme.name = "Green Deals Nieuw"
