@@ -302,6 +302,12 @@ class KnowledgeItem(models.Model):
     def display_title(self):
         return getattr(self, self.name_field)
 
+    @classmethod
+    def tag_tables(cls, connection):
+        """The kind's tag links and the tags, as quoted table names for statements written out."""
+        through = cls._meta.get_field("tags").through
+        return tuple(connection.ops.quote_name(t._meta.db_table) for t in (through, through.tag_model()))
+
     @property
     def tag_names(self):
         """The names of the item's tags in the order given, from where the item was read.
@@ -309,9 +315,8 @@ class KnowledgeItem(models.Model):
         Written out: through taggit's manager, compiling the query cost a card
         or lesson page a millisecond, three times what PostgreSQL took to answer.
         """
-        through = type(self)._meta.get_field("tags").through
-        db = connections[router.db_for_read(through, instance=self)]
-        links, tags = (db.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model()))
+        db = connections[router.db_for_read(self._meta.get_field("tags").through, instance=self)]
+        links, tags = self.tag_tables(db)
         kind = ContentType.objects.get_for_model(self).pk
         with db.cursor() as cursor:
             cursor.execute(TAG_NAMES_SQL.format(links=links, tags=tags), [kind, self.pk])

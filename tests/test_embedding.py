@@ -21,7 +21,7 @@ from dealkennis.models import Programme
 from dealkennis.search import embedding
 from dealkennis.search.embedding import embed_passages, embed_query, model_available
 from dealkennis.search.meaning import by_meaning, nearest, semantic_available, vector_extension, vector_of
-from dealkennis.search.query import local_setting
+from dealkennis.search.query import local_settings
 from dealkennis.search.vectors import item_text
 from lessons.models import Lesson
 from lessons.resources import LessonResource
@@ -206,7 +206,7 @@ def test_nearest_items_come_most_similar_first_with_their_similarity(
 
 def test_the_hnsw_index_can_answer_a_filtered_nearest_query(semantic):
     query = by_meaning(Card.objects.visible_to(AnonymousUser()), [1 / math.sqrt(384)] * 384)[:10]
-    with local_setting("enable_seqscan", "off"), local_setting("enable_sort", "off"):
+    with local_settings({"enable_seqscan": "off"}), local_settings({"enable_sort": "off"}):
         plan = query.explain()
     assert "cards_card_embedding_hnsw" in plan
 

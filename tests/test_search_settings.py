@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
-from dealkennis.search.query import local_setting
+from dealkennis.search.query import local_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +28,17 @@ def test_a_search_leaves_the_settings_of_an_enclosing_transaction_as_they_were(c
 
 def test_a_local_setting_holds_inside_its_block_only():
     with transaction.atomic():
-        with local_setting("enable_seqscan", "off"):
+        with local_settings({"enable_seqscan": "off"}):
             assert show("enable_seqscan") == "off"
         assert show("enable_seqscan") == "on"
-        with pytest.raises(ZeroDivisionError), local_setting("enable_seqscan", "off"):
+        with pytest.raises(ZeroDivisionError), local_settings({"enable_seqscan": "off"}):
             1 / 0  # noqa: B018
         assert show("enable_seqscan") == "on"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_local_setting_outside_a_transaction_holds_for_the_whole_block():
-    with local_setting("enable_seqscan", "off"):
+    with local_settings({"enable_seqscan": "off"}):
         assert show("enable_seqscan") == "off"
         assert show("enable_seqscan") == "off"
     assert show("enable_seqscan") == "on"

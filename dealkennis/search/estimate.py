@@ -284,10 +284,8 @@ def _read(base, tsquery, chosen):
     # tag how many of those rows carry it. Row by row, the tags of a common
     # word's sample were a thousand rows to send and convert: more client time
     # than the statement's own.
-    model = next(iter(base.values())).model
-    through = model._meta.get_field("tags").through
+    tagged_table, tag_table = next(iter(base.values())).model.tag_tables(connection)
     quote = connection.ops.quote_name
-    tagged_table, tag_table = (quote(table._meta.db_table) for table in (through, through.tag_model()))
     type_ids = [ContentType.objects.get_for_model(queryset.model).pk for queryset in base.values()]
     columns = ", ".join(quote(column) for column in SAMPLE_COLUMNS)
     nulls = ", ".join(["NULL"] * (len(SAMPLE_COLUMNS) - 2))

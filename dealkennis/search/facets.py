@@ -86,10 +86,7 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag
         rows = rows.values("pk", *FACET_COLUMNS, "by_words", *dated)
         inner, inner_params = rows.query.sql_with_params()
         model = queryset.model
-        through = model._meta.get_field("tags").through
-        tagged_table, tag_table = (
-            connection.ops.quote_name(model._meta.db_table) for model in (through, through.tag_model())
-        )
+        tagged_table, tag_table = model.tag_tables(connection)
         ctes.append(f"matched{index} ({', '.join(columns)}) AS MATERIALIZED ({inner})")
         params.extend(inner_params)
         selects.append(
@@ -176,13 +173,13 @@ def count_items(models, pks, programmes, words):
     for index, (kind, model) in enumerate(models.items()):
         if not pks.get(kind):
             continue
-        through = model._meta.get_field("tags").through
+        tagged, tags = model.tag_tables(connection)
         parts.append(
             ITEMS_SQL.format(
                 columns=", ".join(f"item.{quote(column)}" for column in FACET_COLUMNS),
                 tsquery=tsquery,
-                tagged=quote(through._meta.db_table),
-                tags=quote(through.tag_model()._meta.db_table),
+                tagged=tagged,
+                tags=tags,
                 table=quote(model._meta.db_table),
             )
         )

@@ -2,7 +2,7 @@
 
 Owns query cleaning (`clean_query`), the question words left out, synonym
 expansion (`with_synonyms`), the prefix tsquery (`PrefixSearchQuery`) and
-`local_setting`, which runs a search's queries with a PostgreSQL setting.
+`local_settings`, which runs a search's queries with PostgreSQL settings.
 """
 
 import re
@@ -154,11 +154,6 @@ def local_settings(settings):
             _set_local(previous)
         raise
     _set_local(previous)
-
-
-def local_setting(name, value):
-    """`local_settings` for one setting."""
-    return local_settings({name: value})
 
 
 # Stands for a synonym term in the text given to websearch_to_tsquery; ts_rewrite
