@@ -14,6 +14,7 @@ from dealkennis.caching import clear_caches
 from dealkennis.content.demo import load_demo_content
 from dealkennis.models import Deal, Programme
 from dealkennis.roles import COORDINATOR, EDITOR, ROLE_PERMISSIONS, grant_roles
+from dealkennis.search import aside
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)
@@ -22,6 +23,15 @@ _sequence = itertools.count(1)
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_the_connection_beside(django_db_setup):
+    # A search outside a transaction (live server tests) reads by meaning on a
+    # connection of its own (`aside`), which would keep the test database from
+    # being dropped: closed first, as this fixture ends before django_db_setup.
+    yield
+    aside.close()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from dealkennis.caching import ContentVersion, audience
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions
+from dealkennis.search import aside, embedding, estimate, hybrid, ranking, suggestions
 from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
     TAG_FACET_SIZE,
     added,
@@ -116,15 +116,15 @@ def parse(params, programmes) -> SearchRequest:
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
     by_meaning = hybrid.wanted(query)
-    if by_meaning:
-        # Unless its vector is known already, the model works on the query
-        # while the words' statements are prepared and run.
-        embedding.embed_query_ahead(query)
+    # Started before the settings below open a transaction on this connection,
+    # which a connection beside it would have to wait for (see `aside`).
+    meaning_ahead = _meaning_ahead(user, query) if by_meaning else None
     with _search_settings(query, by_meaning):
-        return _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning)
+        return _found(user, query, filters, kind, sort, programmes, row_limit, meaning_ahead)
 
 
-def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
+def _found(user, query, filters, kind, sort, programmes, row_limit, meaning_ahead):
+    by_meaning = meaning_ahead is not None
     models = searched_models()
     chosen = {kind: models[kind]} if kind else models
     base = {name: filters.apply(model.objects.visible_to(user)) for name, model in chosen.items()}
@@ -155,7 +155,7 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, by_meaning):
     # counted while the query embeds (the typo's meaning still counts).
     early = counted is not None and not counted["total"] and len(words) == 1 and row_limit is None
     correction = _correction(user, base, terms, words, 0, programmes, newest, count=True) if early else None
-    meaning, held = _meaning(user, query, models, base, filtered, words) if by_meaning else ({}, {})
+    meaning, held = _meaning(meaning_ahead, base, filtered) if by_meaning else ({}, {})
     if sampled is not None:
         args = (found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS)
         return estimate.estimated(*args, held=held, sampled=sampled)
@@ -270,14 +270,30 @@ def _counts_ahead(base, matched, tsquery, terms, programmes, newest, sample, by_
     return sampled, counted
 
 
-def _meaning(user, query, models, base, filtered, words):
-    """The items that join by meaning: chosen among all the reader may see, then narrowed by the filters.
+def _meaning_ahead(user, query):
+    """The search by meaning, started: the items that join are read while the words' statements run.
 
-    Chosen before the filters, so that a facet's count is what choosing it
-    shows: the filtered result is the unfiltered one narrowed, by meaning too.
+    Chosen among all the reader may see, narrowed by the filters after
+    (`_meaning`), so that a facet's count is what choosing it shows: the
+    filtered result is the unfiltered one narrowed, by meaning too. The model
+    embeds the query in a thread of its own; beside this thread (`aside`), the
+    statement is compiled and run as soon as the vector is there. Where that
+    cannot be, both wait until the result is asked for.
     """
-    visible = {name: model.objects.visible_to(user) for name, model in models.items()}
-    meaning, held = hybrid.nearest_by_meaning(visible, query, words)
+    # Unless its vector is known already, the model works on the query
+    # while the words' statements are prepared and run.
+    embedding.embed_query_ahead(query)
+    return aside.beside(lambda: _candidates(user, query), _settings(True))
+
+
+def _candidates(user, query):
+    visible = {name: model.objects.visible_to(user) for name, model in searched_models().items()}
+    return hybrid.candidates(visible, query, query_words(without_question_words(query)))
+
+
+def _meaning(ahead, base, filtered):
+    """The items that join by meaning, narrowed by the filters: ({kind: {pk: similarity}}, held)."""
+    meaning, held = hybrid.chosen(*ahead.result())
     narrowed = {name: meaning.get(name, {}) for name in base}
     if not filtered:
         return narrowed, held
@@ -330,15 +346,17 @@ def _search_settings(query, by_meaning):
     queries only, not for the rest of a caller's transaction, and are set in
     one statement.
     """
-    if not query:
-        return nullcontext()
+    return local_settings(_settings(by_meaning)) if query else nullcontext()
+
+
+def _settings(by_meaning):
     # Neither JIT compiling nor parallel workers pay off for statements of a
     # few milliseconds on a busy web server (and before PostgreSQL 17, a
     # disabled sequential scan's huge cost estimate triggers JIT).
     unhurried = {"jit": "off", "max_parallel_workers_per_gather": 0}
     # The typo fallback's threshold too: set here, it costs no statement of its own.
     tuned = {**unhurried, **suggestions.typo_settings(), **(hybrid.settings() if by_meaning else {})}
-    return local_settings({"enable_seqscan": "off", **tuned})
+    return {"enable_seqscan": "off", **tuned}
 
 
 def _has_lexemes(query):

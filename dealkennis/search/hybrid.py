@@ -11,6 +11,7 @@ to be comparable. Items whose title holds the whole query stay on top.
 import functools
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import FloatField, Value
 from django.db.models.expressions import RawSQL
@@ -18,7 +19,7 @@ from django.utils import translation
 
 from dealkennis.classification import ORDER_LOOPS, VOCABULARIES
 from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
-from dealkennis.search.meaning import index_settings, nearest_each, semantic_available
+from dealkennis.search.meaning import NearestStatement, index_settings, nearest_statement, semantic_available
 from dealkennis.search.query import OPERATORS, PrefixSearchQuery
 from dealkennis.search.text import fold
 
@@ -116,24 +117,47 @@ def _holding(words):
     )
 
 
-def nearest_by_meaning(base, query, words=()):
-    """({kind: {pk: similarity}}, {(kind, pk): words held}) of the items in `base` that join by meaning.
+@dataclass
+class MeaningSearch:
+    """What `candidates` searched: the compiled statement, and the classification a query named."""
+
+    statement: NearestStatement
+    # {axis: value} of a query that names a classification (`named_classification`).
+    label: dict
+
+
+def candidates(base, query, words=()):
+    """(search, {kind: [(pk, similarity, words held)]}) of the items in `base` nearest to `query`.
 
     `base` holds a queryset per kind; `words` are the words the reader typed.
-
-    Run within `settings()`. A query that names a classification is searched
-    among the items so classified, all of whose nearest items join.
+    Run within `settings()`. The query is embedded first, and only then the
+    statement compiled: in the thread beside a request (`aside`), its Python
+    then runs while the request waits for its own statements. A query that
+    names a classification is searched among the items so classified.
+    (None, None) where the model cannot run.
     """
-    if label := named_classification(query):
-        base = {kind: queryset.filter(**label) for kind, queryset in base.items()}
     try:
-        found = nearest_each(base, lambda: embed_query(query), CANDIDATES, tuned=True, extra=_holding(words))
+        vector = embed_query(query)
     except EmbeddingUnavailable:
+        return None, None
+    label = named_classification(query)
+    if label:
+        base = {kind: queryset.filter(**label) for kind, queryset in base.items()}
+    search = MeaningSearch(nearest_statement(base, CANDIDATES, extra=_holding(words)), label)
+    return search, search.statement.run(vector)
+
+
+def chosen(search, found):
+    """({kind: {pk: similarity}}, {(kind, pk): words held}) of the `candidates` that join by meaning.
+
+    All of the nearest items join a query that names a classification.
+    """
+    if found is None:
         return {}, {}
     best = max((row[1] for rows in found.values() for row in rows), default=0.0)
     if best < MIN_SIMILARITY:
         return {}, {}
-    floor = 0.0 if label else best - FLOOR_MARGIN
+    floor = 0.0 if search.label else best - FLOOR_MARGIN
     ranked = sorted(
         ((similarity, kind, pk) for kind, rows in found.items() for pk, similarity, _held in rows),
         reverse=True,
@@ -144,6 +168,14 @@ def nearest_by_meaning(base, query, words=()):
     for similarity, kind, pk in kept:
         joined[kind][pk] = similarity
     return joined, {key: held[key] for key in held if key[1] in joined[key[0]]}
+
+
+def nearest_by_meaning(base, query, words=()):
+    """({kind: {pk: similarity}}, {(kind, pk): words held}) of the items in `base` that join by meaning.
+
+    As `candidates` finds and `chosen` chooses them; run within `settings()`.
+    """
+    return chosen(*candidates(base, query, words))
 
 
 def joining(ranked, floor):

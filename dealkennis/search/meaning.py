@@ -9,6 +9,7 @@ No pgvector Python package is needed: queries pass the vector as text.
 """
 
 import warnings
+from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import DatabaseError, models, transaction
@@ -138,43 +139,73 @@ def index_settings(limit, ef_search=EF_SEARCH):
     return settings
 
 
-def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> dict:
-    """{key: [(pk, cosine similarity)]}: the `limit` items of each queryset nearest to `query_vector`.
+@dataclass
+class NearestStatement:
+    """The statement `nearest_each` runs, compiled and waiting for its query vector (see `run`)."""
+
+    keys: list
+    sql: str
+    params: list
+
+    # A placeholder of its own (compared by identity) until the vector is known.
+    PENDING = "[pending]"
+
+    def run(self, query_vector, settings=None) -> dict:
+        """{key: [(pk, cosine similarity, *extra)]}, nearest first; `query_vector` as `nearest_each` takes it.
+
+        `settings`: what the statement runs with ({name: value}, see
+        `index_settings`); None where the connection has them already.
+        """
+        if not self.keys or not self.sql:
+            return {key: [] for key in self.keys}
+        vector = vector_literal(query_vector() if callable(query_vector) else query_vector)
+        params = [vector if param is self.PENDING else param for param in self.params]
+        with local_settings(settings or {}), default_connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        result = {key: [] for key in self.keys}
+        for index, pk, distance, *rest in found:
+            result[self.keys[index]].append((pk, 1.0 - distance, *rest))
+        return {key: sorted(rows, key=lambda row: -row[1]) for key, rows in result.items()}
+
+
+def nearest_statement(querysets, limit, *, extra=None) -> NearestStatement:
+    """The statement that finds the `limit` items of each queryset nearest to a query vector, not yet run.
 
     With `extra`, an expression over the item, each row ends with its value.
-    `query_vector` may be a function returning the vector: it is called once
-    the statement is compiled, so a query embedded ahead (in another thread)
-    has that much longer to finish.
-
     One statement for all querysets (a UNION ALL of one ordered scan each).
     Each queryset is already filtered (`visible_to` and any facets), so nothing
-    outside it comes back; items without a vector are left out. Only call it
-    when `semantic_available()`. `tuned`: the caller already runs with
-    `index_settings(limit)`, so no statement is spent on them here.
+    outside it comes back; items without a vector are left out. Compiling
+    apart from running lets the vector be embedded meanwhile, and the
+    statement run in another thread (`dealkennis.search.aside`).
     """
-    if limit <= 0 or not querysets:
-        return {key: [] for key in querysets}
     keys = list(querysets)
+    if limit <= 0:
+        return NearestStatement(keys, "", [])
     parts, params = [], []
-    # A placeholder of its own (compared by identity) until the vector is known.
-    pending = "[pending]"
     for index, key in enumerate(keys):
-        rows, columns = by_meaning(querysets[key], pending), ["pk", "meaning_distance"]
+        rows, columns = by_meaning(querysets[key], NearestStatement.PENDING), ["pk", "meaning_distance"]
         if extra is not None:
             rows, columns = rows.annotate(meaning_extra=extra), [*columns, "meaning_extra"]
         rows = rows.values_list(*columns)[:limit]
         sql, part_params = rows.query.sql_with_params()
         parts.append(f"SELECT {index}, * FROM ({sql}) AS part{index}")  # noqa: S608 - ORM-built SQL
         params.extend(part_params)
-    vector = vector_literal(query_vector() if callable(query_vector) else query_vector)
-    params = [vector if param is pending else param for param in params]
-    with local_settings({} if tuned else index_settings(limit)), default_connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        found = cursor.fetchall()
-    result = {key: [] for key in keys}
-    for index, pk, distance, *rest in found:
-        result[keys[index]].append((pk, 1.0 - distance, *rest))
-    return {key: sorted(rows, key=lambda row: -row[1]) for key, rows in result.items()}
+    return NearestStatement(keys, " UNION ALL ".join(parts), params)
+
+
+def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> dict:
+    """{key: [(pk, cosine similarity)]}: the `limit` items of each queryset nearest to `query_vector`.
+
+    With `extra`, an expression over the item, each row ends with its value.
+    `query_vector` may be a function returning the vector: it is called once
+    the statement is compiled, so a query embedded ahead (in another thread)
+    has that much longer to finish. Only call it when `semantic_available()`.
+    `tuned`: the caller already runs with `index_settings(limit)`, so no
+    statement is spent on them here.
+    """
+    statement = nearest_statement(querysets, limit, extra=extra)
+    return statement.run(query_vector, None if tuned or limit <= 0 else index_settings(limit))
 
 
 def nearest(queryset, query_vector, limit) -> list[tuple[int, float]]:

