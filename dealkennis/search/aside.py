@@ -33,6 +33,8 @@ _pool = (None, None)
 # connection: only the thread itself reads or writes this.
 _session = {"connection": None, "settings": None}
 _thread = threading.local()
+# Wall seconds callers spent waiting for work beside them (`wait_seconds`).
+_waited = [0.0]
 # A function given the CPU seconds each work took in the thread (Server-Timing
 # sets one for its request): the work runs in a copy of the caller's context.
 cpu_spent = contextvars.ContextVar("aside_cpu_spent", default=None)
@@ -55,11 +57,14 @@ class _Beside:
         self.future, self.work = future, work
 
     def result(self):
+        started = time.perf_counter()
         try:
             return self.future.result()
         except DatabaseError as error:
             logger.warning("Work beside the request failed; doing it in the request's thread: %s", error)
             return self.work()
+        finally:
+            _waited[0] += time.perf_counter() - started
 
 
 def _executor():
@@ -89,6 +94,11 @@ def beside(work, settings, using=DEFAULT_DB_ALIAS):
         return InCaller(work)
     context = contextvars.copy_context()
     return _Beside(_executor().submit(context.run, _run, work, dict(settings), using), work)
+
+
+def wait_seconds():
+    """Wall seconds callers in this process have waited for work beside them: for the benchmark."""
+    return _waited[0]
 
 
 def in_thread():
