@@ -7,18 +7,24 @@ knows which item types exist.
 import functools
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import VOCABULARIES
+from dealkennis.db import aside
 from dealkennis.filters import ItemFilters
 from dealkennis.matrixcounts import MatrixCount
 from dealkennis.models import Programme
 from dealkennis.related import related_items
 
+# The `{% cache %}` fragment of a card's or lesson's page, keyed by language and `detail_context`'s key.
+DETAIL_FRAGMENT = "item-detail"
 # What a listed item shows (item_tags.item_summary), and cards' questions:
 # never the long texts of its own page, which are stored out of line (TOAST).
 LISTED_FIELDS = (
@@ -122,12 +128,12 @@ def detail_context(request, item, version):
 
     Related items are passed as a callable, so that they are only looked up
     when the body is rendered rather than found in the cache, and at most
-    once however often the template reads them.
+    once however often the template reads them. When the body is not cached,
+    they are read beside the request (`aside`) while it renders the rest.
     """
-    return {
-        "fragment_key": [
-            version,
-            ContentVersion.key_parts(request.user, [item.kind, item.pk, item.status]),
-        ],
-        "related": functools.cache(lambda: related_items(item, request.user, version=version)),
-    }
+    fragment_key = [version, ContentVersion.key_parts(request.user, [item.kind, item.pk, item.status])]
+    related = functools.partial(related_items, item, request.user, version=version)
+    fragment = make_template_fragment_key(DETAIL_FRAGMENT, [get_language(), fragment_key])
+    if not caches["fragments"].has_key(fragment):
+        related = aside.beside(related, {}).result
+    return {"fragment_key": fragment_key, "related": functools.cache(related)}

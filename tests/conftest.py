@@ -12,9 +12,9 @@ from django.test import Client
 from cards.models import Card
 from dealkennis.caching import clear_caches
 from dealkennis.content.demo import load_demo_content
+from dealkennis.db import aside
 from dealkennis.models import Deal, Programme
 from dealkennis.roles import COORDINATOR, EDITOR, ROLE_PERMISSIONS, grant_roles
-from dealkennis.search import aside
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)

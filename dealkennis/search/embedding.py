@@ -26,7 +26,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from dealkennis.search import aside
+from dealkennis.db import aside
 
 logger = logging.getLogger(__name__)
 

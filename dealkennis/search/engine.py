@@ -16,9 +16,10 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
+from dealkennis.db import aside
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import aside, embedding, estimate, hybrid, ranking, suggestions
+from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions
 from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
     TAG_FACET_SIZE,
     added,

@@ -141,7 +141,7 @@ def index_settings(limit, ef_search=EF_SEARCH):
 
 @dataclass
 class NearestStatement:
-    """The statement `nearest_each` runs, compiled and waiting for its query vector (see `run`)."""
+    """The statement of `nearest_statement`, compiled and waiting for its query vector (see `run`)."""
 
     keys: list
     sql: str
@@ -151,14 +151,14 @@ class NearestStatement:
     PENDING = "[pending]"
 
     def run(self, query_vector, settings=None) -> dict:
-        """{key: [(pk, cosine similarity, *extra)]}, nearest first; `query_vector` as `nearest_each` takes it.
+        """{key: [(pk, cosine similarity, *extra)]}, nearest first.
 
         `settings`: what the statement runs with ({name: value}, see
         `index_settings`); None where the connection has them already.
         """
         if not self.keys or not self.sql:
             return {key: [] for key in self.keys}
-        vector = vector_literal(query_vector() if callable(query_vector) else query_vector)
+        vector = vector_literal(query_vector)
         params = [vector if param is self.PENDING else param for param in self.params]
         with local_settings(settings or {}), default_connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -177,7 +177,7 @@ def nearest_statement(querysets, limit, *, extra=None) -> NearestStatement:
     Each queryset is already filtered (`visible_to` and any facets), so nothing
     outside it comes back; items without a vector are left out. Compiling
     apart from running lets the vector be embedded meanwhile, and the
-    statement run in another thread (`dealkennis.search.aside`).
+    statement run in another thread (`dealkennis.db.aside`).
     """
     keys = list(querysets)
     if limit <= 0:
@@ -194,23 +194,13 @@ def nearest_statement(querysets, limit, *, extra=None) -> NearestStatement:
     return NearestStatement(keys, " UNION ALL ".join(parts), params)
 
 
-def nearest_each(querysets, query_vector, limit, *, tuned=False, extra=None) -> dict:
-    """{key: [(pk, cosine similarity)]}: the `limit` items of each queryset nearest to `query_vector`.
-
-    With `extra`, an expression over the item, each row ends with its value.
-    `query_vector` may be a function returning the vector: it is called once
-    the statement is compiled, so a query embedded ahead (in another thread)
-    has that much longer to finish. Only call it when `semantic_available()`.
-    `tuned`: the caller already runs with `index_settings(limit)`, so no
-    statement is spent on them here.
-    """
-    statement = nearest_statement(querysets, limit, extra=extra)
-    return statement.run(query_vector, None if tuned or limit <= 0 else index_settings(limit))
-
-
 def nearest(queryset, query_vector, limit) -> list[tuple[int, float]]:
-    """The `limit` items of `queryset` nearest in meaning to `query_vector`: [(pk, cosine similarity)]."""
-    return nearest_each({None: queryset}, query_vector, limit)[None]
+    """The `limit` items of `queryset` nearest in meaning to `query_vector`: [(pk, cosine similarity)].
+
+    Only call it when `semantic_available()`.
+    """
+    statement = nearest_statement({None: queryset}, limit)
+    return statement.run(query_vector, index_settings(limit) if limit > 0 else None)[None]
 
 
 def vector_of(item):

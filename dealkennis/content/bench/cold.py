@@ -15,8 +15,9 @@ from django.db import connection
 from dealkennis.caching import clear_caches
 from dealkennis.content.bench.pages import ensure_ok
 from dealkennis.content.bench.queries import params_of
+from dealkennis.db import aside
 from dealkennis.db.timer import StatementTimer
-from dealkennis.search import aside, embedding
+from dealkennis.search import embedding
 
 WARMUP_QUERY = "opwarmen"
 

@@ -1,32 +1,40 @@
-"""The items found by meaning are read beside the request, on a connection of its own (`aside`).
+"""Work beside the request, on a connection of its own (`aside`): a search's items found by meaning
+and an item page's related items.
 
 Outside a transaction only: these tests commit their content (`transactional_db`)
 as a running site has it. Elsewhere the suite runs in transactions, where the
 work stays in the request's thread (proven last).
 """
 
+import re
 import threading
 
 import pytest
 from django.db import connection
 
 from cards.models import Card
+from dealkennis import pages
 from dealkennis.caching import clear_caches
 from dealkennis.content.demo import load_demo_content
+from dealkennis.db import aside
 from dealkennis.models import Programme
-from dealkennis.search import aside, hybrid
+from dealkennis.search import hybrid
 from dealkennis.search.meaning import semantic_available
 from tests.conftest import _item_values
 
 
 @pytest.fixture
 def committed_demo(transactional_db):
-    if not semantic_available(connection):
-        pytest.skip("this server searches by words only (no pgvector, or the model cannot run)")
     load_demo_content()
     yield
     # Before the flush that ends the test: the thread's connection holds no lock, but need not stay.
     aside.close()
+
+
+@pytest.fixture
+def meaning(committed_demo):
+    if not semantic_available(connection):
+        pytest.skip("this server searches by words only (no pgvector, or the model cannot run)")
 
 
 @pytest.fixture
@@ -41,6 +49,27 @@ def threads_reading_by_meaning(monkeypatch):
 
     monkeypatch.setattr(hybrid, "candidates", recorded)
     return names
+
+
+@pytest.fixture
+def threads_reading_related(monkeypatch):
+    """The names of the threads in which an item page's related items were read, in order."""
+    names = []
+    related_items = pages.related_items
+
+    def recorded(*args, **kwargs):
+        names.append(threading.current_thread().name)
+        return related_items(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "related_items", recorded)
+    return names
+
+
+def related_on_page(client, item):
+    clear_caches()
+    page = client.get(item.get_absolute_url()).content.decode()
+    section = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'href="([^"]+)"', section)
 
 
 def results(client, query):
@@ -58,7 +87,7 @@ def in_callers_thread(monkeypatch):
 
 
 def test_items_found_by_meaning_beside_the_request_are_those_found_in_it(
-    client, committed_demo, threads_reading_by_meaning, monkeypatch
+    client, meaning, threads_reading_by_meaning, monkeypatch
 ):
     beside = results(client, "gezondheid")
     assert threads_reading_by_meaning == ["search-beside_0"]
@@ -69,7 +98,7 @@ def test_items_found_by_meaning_beside_the_request_are_those_found_in_it(
 
 
 def test_internal_items_join_by_meaning_beside_the_request_only_for_readers_who_may_see_them(
-    client, member_client, committed_demo, threads_reading_by_meaning
+    client, member_client, meaning, threads_reading_by_meaning
 ):
     programme = Programme.objects.get(slug="health-deals")
     secret = Card.objects.create(
@@ -92,14 +121,53 @@ def test_internal_items_join_by_meaning_beside_the_request_only_for_readers_who_
     ]
 
 
+def test_an_item_pages_related_items_are_read_beside_the_request_and_are_those_read_in_it(
+    client, committed_demo, threads_reading_related, monkeypatch
+):
+    card = Card.objects.get(slug="nieuwe-partij-wil-toetreden")
+    beside = related_on_page(client, card)
+    assert threads_reading_related == ["search-beside_0"]
+    assert beside
+    in_callers_thread(monkeypatch)
+    assert related_on_page(client, card) == beside
+    assert threads_reading_related[1] == threading.current_thread().name
+    # A page whose body is cached reads no related items at all.
+    client.get(card.get_absolute_url())
+    assert len(threads_reading_related) == 2
+
+
+def test_an_item_pages_related_items_beside_the_request_show_nothing_the_reader_may_not_see(
+    client, member_client, committed_demo, threads_reading_related
+):
+    card = Card.objects.get(slug="nieuwe-partij-wil-toetreden")
+    internal = Card.objects.create(
+        **_item_values(
+            card.programme,
+            title="Toetreden zonder gedoe",
+            summary=card.summary,
+            question=card.question,
+            answer=card.answer,
+            stream=card.stream,
+            order=card.order,
+            level=card.level,
+            visibility="internal",
+        )
+    )
+    internal.tags.set(list(card.tags.all()))
+    assert internal.get_absolute_url() not in related_on_page(client, card)
+    assert internal.get_absolute_url() in related_on_page(member_client, card)
+    assert threads_reading_related == ["search-beside_0"] * 2
+
+
 def test_a_broken_connection_beside_the_request_costs_no_result(client, committed_demo, caplog):
-    before = results(client, "gezondheid")
+    card = Card.objects.get(slug="nieuwe-partij-wil-toetreden")
+    before = related_on_page(client, card)
     pid = aside.beside(lambda: _backend_pid(), {}).result()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    assert results(client, "gezondheid") == before
+    assert related_on_page(client, card) == before
     assert "doing it in the request's thread" in caplog.text
-    # The next search opens a new connection beside the request.
+    # The next work opens a new connection beside the request.
     assert aside.beside(lambda: _backend_pid(), {}).result() not in (pid, _backend_pid())
 
 

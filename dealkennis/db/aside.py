@@ -1,11 +1,17 @@
-"""Work beside a search's own statements: one thread per process, with a database connection of its own.
+"""Work beside a request: one thread per process, with a database connection of its own.
 
-A search spends most of its time waiting for PostgreSQL to count its facets.
-Meanwhile the model embeds the query in a thread of its own; with `beside`,
-the statement that finds the items nearest in meaning runs as soon as the
-vector is there, on this module's connection, so that it is done by the time
-the facets come back instead of starting after them (on two cores: the
-model's core is free again by then).
+A request spends much of its time waiting for PostgreSQL while a core stands
+idle. Where one of its statements does not depend on the others, `beside`
+runs it in this module's thread meanwhile, on the thread's connection, and
+the request takes its result when it needs it:
+
+- a search: the items nearest in meaning, as soon as the query's vector is
+  there, while the words' facets are counted (`dealkennis.search.engine`);
+- a card or lesson page: its related items, while the page is rendered
+  (`dealkennis.pages.detail_context`).
+
+One thread per process: a gunicorn sync worker serves one request at a time;
+with several request threads per process, their work waits its turn here.
 
 The thread's connection cannot see what a transaction in progress wrote, so
 inside one (a caller's atomic block, a test) the work runs in the caller's
@@ -125,8 +131,7 @@ def _work(work, settings, using):
         connection.close()
     try:
         connection.ensure_connection()
-        if _session["connection"] is not connection.connection or _session["settings"] != settings:
-            _set_session(connection, settings)
+        _set_session(connection, settings)
         return work()
     except DatabaseError:
         connection.close()
@@ -137,10 +142,19 @@ def _work(work, settings, using):
 
 
 def _set_session(connection, settings):
-    names = list(settings)
-    sets = ", ".join("set_config(%s, %s, false)" for _name in names)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {sets}", [part for name in names for part in (name, str(settings[name]))])  # noqa: S608
+    """Give the session of the thread's connection these settings, and the others back their defaults."""
+    before = _session["settings"] if _session["connection"] is connection.connection else {}
+    if before == settings:
+        return
+    # NULL: back to the default, for what earlier work set and this does not.
+    changes = {**dict.fromkeys(before), **settings}
+    names = list(changes)
+    if names:
+        values = [None if changes[name] is None else str(changes[name]) for name in names]
+        sets = ", ".join("set_config(%s, %s, false)" for _name in names)
+        params = [part for pair in zip(names, values, strict=True) for part in pair]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {sets}", params)  # noqa: S608 - placeholders only
     _session.update(connection=connection.connection, settings=settings)
 
 
