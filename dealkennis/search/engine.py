@@ -7,7 +7,7 @@ The knowledge models come from the app registry (`knowledge_models`), so this
 core module imports no app.
 """
 
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -288,6 +288,10 @@ def _meaning_ahead(user, query):
 
 
 def _candidates(user, query):
+    # The vector first: until it is there, this thread's Python (the
+    # querysets below) would only hold up the request's, which shares the GIL.
+    with suppress(embedding.EmbeddingUnavailable):
+        embedding.embed_query(query)
     visible = {name: model.objects.visible_to(user) for name, model in searched_models().items()}
     return hybrid.candidates(visible, query, query_words(without_question_words(query)))
 
