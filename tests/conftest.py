@@ -25,11 +25,14 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def close_the_connection_beside(django_db_setup):
-    # A search outside a transaction (live server tests) reads by meaning on a
-    # connection of its own (`aside`), which would keep the test database from
-    # being dropped: closed first, as this fixture ends before django_db_setup.
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's, and before it drops the test database: the connection beside requests closed.
+
+    A search or an item page outside a transaction (live server tests) reads
+    on a connection of its own (`aside`), which would keep the test database
+    from being dropped.
+    """
     yield
     aside.close()
 
