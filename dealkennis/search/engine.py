@@ -117,8 +117,9 @@ def parse(params, programmes) -> SearchRequest:
 def _find(user, query, filters, kind, sort, programmes, row_limit=None):
     """The expensive part of a search: what matches, its facets, and the first pages in order."""
     by_meaning = hybrid.wanted(query)
-    # Started before the settings below open a transaction on this connection,
-    # which a connection beside it would have to wait for (see `aside`).
+    # Started before the settings below open a transaction on this connection:
+    # inside any transaction, `aside` keeps the work in this thread, as it
+    # cannot tell one that only holds settings from one that wrote rows.
     meaning_ahead = _meaning_ahead(user, query) if by_meaning else None
     with _search_settings(query, by_meaning):
         return _found(user, query, filters, kind, sort, programmes, row_limit, meaning_ahead)
