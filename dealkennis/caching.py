@@ -96,6 +96,28 @@ class ContentVersion(models.Model):
             caches[alias].set(key, found, timeout)
         return found
 
+    @classmethod
+    def cached_later(cls, name, user, parts, start, timeout=15 * 60, alias="default", version=None):
+        """`cached`, as a function to call later: `start()` runs now, only when the value is not cached.
+
+        `start` begins the work (beside the request, say: `dealkennis.db.aside`)
+        and returns the function that finishes it. The value is stored when it
+        is asked for, in the caller's thread.
+        """
+        version = cls.current() if version is None else version
+        key = f"{name}:{version}:{cls.key_parts(user, parts)}"
+        found = caches[alias].get(key)
+        if found is not None:
+            return lambda: found
+        finish = start()
+
+        def value():
+            computed = finish()
+            caches[alias].set(key, computed, timeout)
+            return computed
+
+        return value
+
     @staticmethod
     def key_parts(user, parts):
         digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]

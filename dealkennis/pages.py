@@ -17,11 +17,10 @@ from django.utils.translation import get_language
 
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import VOCABULARIES
-from dealkennis.db import aside
 from dealkennis.filters import ItemFilters
 from dealkennis.matrixcounts import MatrixCount
 from dealkennis.models import Programme
-from dealkennis.related import related_items
+from dealkennis.related import related_items, related_items_later
 
 # The `{% cache %}` fragment of a card's or lesson's page, keyed by language and `detail_context`'s key.
 DETAIL_FRAGMENT = "item-detail"
@@ -135,5 +134,5 @@ def detail_context(request, item, version):
     related = functools.partial(related_items, item, request.user, version=version)
     fragment = make_template_fragment_key(DETAIL_FRAGMENT, [get_language(), fragment_key])
     if not caches["fragments"].has_key(fragment):
-        related = aside.beside(related, {}).result
+        related = related_items_later(item, request.user, version=version)
     return {"fragment_key": fragment_key, "related": functools.cache(related)}

@@ -1,5 +1,6 @@
 """Related cards and lessons, chosen to carry knowledge across programmes by tags, classification, meaning."""
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -8,12 +9,13 @@ from django.utils.text import capfirst
 from taggit.models import TaggedItem
 
 from dealkennis.caching import ContentVersion
+from dealkennis.db import aside
 from dealkennis.models import Programme, knowledge_models
 from dealkennis.search.meaning import VECTOR, semantic_available
 
 RELATED_LIMIT = 5
 AXES = ("stream", "mode", "order", "level")
-# Candidates per tag and for the classification, per type (see _related_items).
+# Candidates per tag and for the classification, per type (see _related_rows).
 CANDIDATES = 50
 # Nearest items by meaning per type, where the server searches by meaning.
 MEANING_CANDIDATES = 20
@@ -50,9 +52,23 @@ def related_items(item, user, limit=RELATED_LIMIT, version=None):
         "related",
         user,
         [item.kind, item.pk, limit],
-        lambda: _related_items(item, user, limit),
+        lambda: _related_items(_related_rows(item, user, limit, _types())),
         version=version,
     )
+
+
+def related_items_later(item, user, limit=RELATED_LIMIT, version=None):
+    """`related_items` as a function to call later; when they are not cached, read beside the request now.
+
+    Only the statement runs in the thread beside (`aside`): the cache, the
+    links and the request's state stay in the caller's thread.
+    """
+
+    def start():
+        rows = aside.beside(functools.partial(_related_rows, item, user, limit, _types()), {})
+        return lambda: _related_items(rows.result())
+
+    return ContentVersion.cached_later("related", user, [item.kind, item.pk, limit], start, version=version)
 
 
 # One statement for the whole choice; the ORM has no spelling for its LATERAL
@@ -136,8 +152,13 @@ CLOSENESS_SQL = """coalesce((
     ), 0)"""
 
 
-def _related_items(item, user, limit):
-    """Items sharing tags, classification or meaning with `item`, other programmes first.
+def _types():
+    # Read in the caller's thread: the first time, through the router.
+    return ContentType.objects.get_for_models(*knowledge_models())
+
+
+def _related_rows(item, user, limit, types):
+    """Items sharing tags, classification or meaning with `item`, best first, as rows for `_related_items`.
 
     Score: two points per shared tag, one per shared classification axis, up
     to MEANING_POINTS for closeness in meaning, and two for coming from another
@@ -153,7 +174,6 @@ def _related_items(item, user, limit):
     """
     quote = connection.ops.quote_name
     tagged = quote(TaggedItem._meta.db_table)
-    types = ContentType.objects.get_for_models(*knowledge_models())
     item_type = types[type(item)].pk
     by_meaning = semantic_available()
     same_classification, same_classification_params = [], []
@@ -218,7 +238,12 @@ def _related_items(item, user, limit):
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _related_items(rows):
+    """The related items of `_related_rows`, other programmes first."""
+    types = _types()
     model_of = {content_type.pk: model for model, content_type in types.items()}
     chosen = [
         RelatedItem(

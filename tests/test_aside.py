@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 
 from cards.models import Card
-from dealkennis import pages
+from dealkennis import related
 from dealkennis.caching import clear_caches
 from dealkennis.content.demo import load_demo_content
 from dealkennis.db import aside
@@ -43,9 +43,9 @@ def threads_reading_by_meaning(monkeypatch):
     names = []
     candidates = hybrid.candidates
 
-    def recorded(base, query, words=()):
+    def recorded(base, wanted):
         names.append(threading.current_thread().name)
-        return candidates(base, query, words)
+        return candidates(base, wanted)
 
     monkeypatch.setattr(hybrid, "candidates", recorded)
     return names
@@ -55,13 +55,13 @@ def threads_reading_by_meaning(monkeypatch):
 def threads_reading_related(monkeypatch):
     """The names of the threads in which an item page's related items were read, in order."""
     names = []
-    related_items = pages.related_items
+    related_rows = related._related_rows
 
     def recorded(*args, **kwargs):
         names.append(threading.current_thread().name)
-        return related_items(*args, **kwargs)
+        return related_rows(*args, **kwargs)
 
-    monkeypatch.setattr(pages, "related_items", recorded)
+    monkeypatch.setattr(related, "_related_rows", recorded)
     return names
 
 
@@ -172,9 +172,21 @@ def test_a_broken_connection_beside_the_request_costs_no_result(client, committe
 
 
 def test_the_connection_beside_has_the_settings_each_work_asks_for(transactional_db):
-    setting = "SELECT current_setting('enable_seqscan')"
-    assert aside.beside(lambda: _one(setting), {"enable_seqscan": "off"}).result() == "off"
-    assert aside.beside(lambda: _one(setting), {"enable_seqscan": "on"}).result() == "on"
+    def setting():
+        return _one("SELECT current_setting('enable_seqscan')")
+
+    assert aside.beside(setting, {"enable_seqscan": "off"}).result() == "off"
+    # What the work before set and this one does not is back to the server's default.
+    assert aside.beside(setting, {}).result() == "on"
+    assert aside.beside(setting, {"enable_seqscan": "off"}).result() == "off"
+    # Killed, the connection fails its next work, which the caller does instead;
+    # the connection that replaces it gets the settings too.
+    pid = aside.beside(_backend_pid, {"enable_seqscan": "off"}).result()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    assert aside.beside(_backend_pid, {"enable_seqscan": "off"}).result() == _backend_pid()
+    assert aside.beside(setting, {"enable_seqscan": "off"}).result() == "off"
+    assert aside.beside(_backend_pid, {}).result() not in (pid, _backend_pid())
     aside.close()
 
 

@@ -10,8 +10,9 @@ the request takes its result when it needs it:
 - a card or lesson page: its related items, while the page is rendered
   (`dealkennis.pages.detail_context`).
 
-One thread per process: a gunicorn sync worker serves one request at a time;
-with several request threads per process, their work waits its turn here.
+One thread per process: a gunicorn sync worker serves one request at a time.
+With several request threads per process, work that has not started when its
+request asks for it is done in the request's thread instead.
 
 The thread's connection cannot see what a transaction in progress wrote, so
 inside one (a caller's atomic block, a test) the work runs in the caller's
@@ -27,7 +28,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ _session = {"connection": None, "settings": None}
 _thread = threading.local()
 # Wall seconds callers spent waiting for work beside them (`wait_seconds`).
 _waited = [0.0]
+# Whether the thread is at work now (one work at a time).
+_busy = [False]
 # A function given the CPU seconds each work took in the thread (Server-Timing
 # sets one for its request): the work runs in a copy of the caller's context.
 cpu_spent = contextvars.ContextVar("aside_cpu_spent", default=None)
@@ -65,8 +68,12 @@ class _Beside:
     def result(self):
         started = time.perf_counter()
         try:
+            if _busy[0] and self.future.cancel():
+                # Not started, and the thread is on another request's work
+                # (several request threads per process): done here instead.
+                return self.work()
             return self.future.result()
-        except DatabaseError as error:
+        except Error as error:
             logger.warning("Work beside the request failed; doing it in the request's thread: %s", error)
             return self.work()
         finally:
@@ -94,9 +101,11 @@ def beside(work, settings, using=DEFAULT_DB_ALIAS):
     would not see what the caller's does (in a transaction), `work` runs in
     the caller's thread instead, when its result is asked for (an `InCaller`).
     The work runs in a copy of the caller's context, as
-    `embedding.embed_query_ahead`.
+    `embedding.embed_query_ahead`, but shares none of the request's
+    thread-local state (its caches, URL prefix or language): it should only
+    run statements on `using`, and leave the rest to the caller.
     """
-    if connections[using].in_atomic_block:
+    if connections[using].in_atomic_block or in_thread():
         return InCaller(work)
     context = contextvars.copy_context()
     return _Beside(_executor().submit(context.run, _run, work, dict(settings), using), work)
@@ -114,10 +123,12 @@ def in_thread():
 
 def _run(work, settings, using):
     _thread.beside = True
+    _busy[0] = True
     started = time.thread_time()
     try:
         return _work(work, settings, using)
     finally:
+        _busy[0] = False
         if (spent := cpu_spent.get()) is not None:
             spent(time.thread_time() - started)
 
@@ -133,8 +144,9 @@ def _work(work, settings, using):
         connection.ensure_connection()
         _set_session(connection, settings)
         return work()
-    except DatabaseError:
-        connection.close()
+    except Error:
+        for each in connections.all(initialized_only=True):
+            each.close()
         raise
     finally:
         if not connection.settings_dict["CONN_MAX_AGE"]:

@@ -285,16 +285,17 @@ def _meaning_ahead(user, query):
     # Unless its vector is known already, the model works on the query
     # while the words' statements are prepared and run.
     embedding.embed_query_ahead(query)
-    return aside.beside(lambda: _candidates(user, query), _settings(True))
+    wanted = hybrid.meaning_query(query, query_words(without_question_words(query)))
+    return aside.beside(lambda: _candidates(user, wanted), _settings(True))
 
 
-def _candidates(user, query):
+def _candidates(user, wanted):
     # The vector first: until it is there, this thread's Python (the
     # querysets below) would only hold up the request's, which shares the GIL.
     with suppress(embedding.EmbeddingUnavailable):
-        embedding.embed_query(query)
+        embedding.embed_query(wanted.text)
     visible = {name: model.objects.visible_to(user) for name, model in searched_models().items()}
-    return hybrid.candidates(visible, query, query_words(without_question_words(query)))
+    return hybrid.candidates(visible, wanted)
 
 
 def _meaning(ahead, base, filtered):

@@ -19,7 +19,7 @@ from django.utils import translation
 
 from dealkennis.classification import ORDER_LOOPS, VOCABULARIES
 from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
-from dealkennis.search.meaning import NearestStatement, index_settings, nearest_statement, semantic_available
+from dealkennis.search.meaning import index_settings, nearest_statement, semantic_available
 from dealkennis.search.query import OPERATORS, PrefixSearchQuery
 from dealkennis.search.text import fold
 
@@ -118,36 +118,45 @@ def _holding(words):
 
 
 @dataclass
-class MeaningSearch:
-    """What `candidates` searched: the compiled statement, and the classification a query named."""
+class MeaningQuery:
+    """A query to search by meaning, with what the request's thread knows of it (see `meaning_query`)."""
 
-    statement: NearestStatement
+    text: str
     # {axis: value} of a query that names a classification (`named_classification`).
     label: dict
+    # How many of the words the reader typed an item holds, as an expression (`_holding`).
+    holding: object
 
 
-def candidates(base, query, words=()):
-    """(search, {kind: [(pk, similarity, words held)]}) of the items in `base` nearest to `query`.
+def meaning_query(query, words=()):
+    """`query` ready to search by meaning; `words` are the words the reader typed.
 
-    `base` holds a queryset per kind; `words` are the words the reader typed.
-    Run within `settings()`. The query is embedded first, and only then the
-    statement compiled: in the thread beside a request (`aside`), its Python
-    then runs while the request waits for its own statements. A query that
-    names a classification is searched among the items so classified.
-    (None, None) where the model cannot run.
+    Built in the request's thread: the words' tsqueries read the synonyms
+    through the request's caches, which another thread does not share.
+    """
+    return MeaningQuery(query, named_classification(query), _holding(words))
+
+
+def candidates(base, wanted):
+    """(wanted, {kind: [(pk, similarity, words held)]}) of the items in `base` nearest to `wanted`.
+
+    `base` holds a queryset per kind; `wanted` is a `meaning_query`. Run within
+    `settings()`. The query is embedded first, and only then the statement
+    compiled: in the thread beside a request (`aside`), its Python then runs
+    while the request waits for its own statements. A query that names a
+    classification is searched among the items so classified. (wanted, None)
+    where the model cannot run.
     """
     try:
-        vector = embed_query(query)
+        vector = embed_query(wanted.text)
     except EmbeddingUnavailable:
-        return None, None
-    label = named_classification(query)
-    if label:
-        base = {kind: queryset.filter(**label) for kind, queryset in base.items()}
-    search = MeaningSearch(nearest_statement(base, CANDIDATES, extra=_holding(words)), label)
-    return search, search.statement.run(vector)
+        return wanted, None
+    if wanted.label:
+        base = {kind: queryset.filter(**wanted.label) for kind, queryset in base.items()}
+    return wanted, nearest_statement(base, CANDIDATES, extra=wanted.holding).run(vector)
 
 
-def chosen(search, found):
+def chosen(wanted, found):
     """({kind: {pk: similarity}}, {(kind, pk): words held}) of the `candidates` that join by meaning.
 
     All of the nearest items join a query that names a classification.
@@ -157,7 +166,7 @@ def chosen(search, found):
     best = max((row[1] for rows in found.values() for row in rows), default=0.0)
     if best < MIN_SIMILARITY:
         return {}, {}
-    floor = 0.0 if search.label else best - FLOOR_MARGIN
+    floor = 0.0 if wanted.label else best - FLOOR_MARGIN
     ranked = sorted(
         ((similarity, kind, pk) for kind, rows in found.items() for pk, similarity, _held in rows),
         reverse=True,
@@ -175,7 +184,7 @@ def nearest_by_meaning(base, query, words=()):
 
     As `candidates` finds and `chosen` chooses them; run within `settings()`.
     """
-    return chosen(*candidates(base, query, words))
+    return chosen(*candidates(base, meaning_query(query, words)))
 
 
 def joining(ranked, floor):
