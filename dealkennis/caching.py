@@ -88,13 +88,7 @@ class ContentVersion(models.Model):
         leaves newer content under the older version, which is harmless,
         never older content under the newer one.
         """
-        version = cls.current() if version is None else version
-        key = f"{name}:{version}:{cls.key_parts(user, parts)}"
-        found = caches[alias].get(key)
-        if found is None:
-            found = compute()
-            caches[alias].set(key, found, timeout)
-        return found
+        return cls.cached_later(name, user, parts, lambda: compute, timeout, alias, version)()
 
     @classmethod
     def cached_later(cls, name, user, parts, start, timeout=15 * 60, alias="default", version=None):

@@ -121,6 +121,20 @@ def _item_values(default_programme, **overrides):
     return values
 
 
+def internal_care_card(programme):
+    """An internal card that no Health Deals text words like this, but that means it: found by meaning."""
+    return Card.objects.create(
+        **_item_values(
+            programme,
+            title="Zorgkosten in de wijk beperken",
+            summary="Hoe huisartsen en wijkteams samen minder dure zorg nodig maakten.",
+            question="Hoe houd je de zorg in een wijk betaalbaar?",
+            answer="Door huisartsen en wijkteams samen te laten werken.",
+            visibility="internal",
+        )
+    )
+
+
 @pytest.fixture
 def make_card(programme):
     def make(tags=(), **overrides):

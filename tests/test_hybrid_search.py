@@ -15,7 +15,7 @@ from dealkennis.models import Programme
 from dealkennis.search import engine, estimate, hybrid
 from dealkennis.search.meaning import semantic_available
 from lessons.models import Lesson
-from tests.conftest import _item_values
+from tests.conftest import internal_care_card
 
 pytestmark = pytest.mark.django_db
 
@@ -73,16 +73,7 @@ def test_internal_items_join_by_meaning_only_for_readers_who_may_see_them(
 ):
     programme = Programme.objects.get(slug="health-deals")
     with django_capture_on_commit_callbacks(execute=True):
-        secret = Card.objects.create(
-            **_item_values(
-                programme,
-                title="Zorgkosten in de wijk beperken",
-                summary="Hoe huisartsen en wijkteams samen minder dure zorg nodig maakten.",
-                question="Hoe houd je de zorg in een wijk betaalbaar?",
-                answer="Door huisartsen en wijkteams samen te laten werken.",
-                visibility="internal",
-            )
-        )
+        secret = internal_care_card(programme)
     query = "goedkopere gezondheidszorg dichtbij huis"
     anonymous = [result["url"] for result in search(client, query)["results"]]
     signed_in = [result["url"] for result in search(member_client, query)["results"]]

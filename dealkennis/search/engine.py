@@ -7,7 +7,7 @@ The knowledge models come from the app registry (`knowledge_models`), so this
 core module imports no app.
 """
 
-from contextlib import nullcontext, suppress
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -286,16 +286,11 @@ def _meaning_ahead(user, query):
     # while the words' statements are prepared and run.
     embedding.embed_query_ahead(query)
     wanted = hybrid.meaning_query(query, query_words(without_question_words(query)))
-    return aside.beside(lambda: _candidates(user, wanted), _settings(True))
+    return aside.beside(lambda: hybrid.candidates(lambda: _visible(user), wanted), _settings(True))
 
 
-def _candidates(user, wanted):
-    # The vector first: until it is there, this thread's Python (the
-    # querysets below) would only hold up the request's, which shares the GIL.
-    with suppress(embedding.EmbeddingUnavailable):
-        embedding.embed_query(wanted.text)
-    visible = {name: model.objects.visible_to(user) for name, model in searched_models().items()}
-    return hybrid.candidates(visible, wanted)
+def _visible(user):
+    return {name: model.objects.visible_to(user) for name, model in searched_models().items()}
 
 
 def _meaning(ahead, base, filtered):

@@ -137,20 +137,22 @@ def meaning_query(query, words=()):
     return MeaningQuery(query, named_classification(query), _holding(words))
 
 
-def candidates(base, wanted):
-    """(wanted, {kind: [(pk, similarity, words held)]}) of the items in `base` nearest to `wanted`.
+def candidates(querysets, wanted):
+    """(wanted, {kind: [(pk, similarity, words held)]}) of the items nearest to `wanted`.
 
-    `base` holds a queryset per kind; `wanted` is a `meaning_query`. Run within
-    `settings()`. The query is embedded first, and only then the statement
-    compiled: in the thread beside a request (`aside`), its Python then runs
-    while the request waits for its own statements. A query that names a
-    classification is searched among the items so classified. (wanted, None)
-    where the model cannot run.
+    `querysets()` returns a queryset per kind to search among; `wanted` is a
+    `meaning_query`. Run within `settings()`. The query is embedded first,
+    and only then the querysets built and the statement compiled: in the
+    thread beside a request (`aside`), that Python would otherwise hold up the
+    request's, which shares the GIL. A query that names a classification is
+    searched among the items so classified. (wanted, None) where the model
+    cannot run.
     """
     try:
         vector = embed_query(wanted.text)
     except EmbeddingUnavailable:
         return wanted, None
+    base = querysets()
     if wanted.label:
         base = {kind: queryset.filter(**wanted.label) for kind, queryset in base.items()}
     return wanted, nearest_statement(base, CANDIDATES, extra=wanted.holding).run(vector)
@@ -184,7 +186,7 @@ def nearest_by_meaning(base, query, words=()):
 
     As `candidates` finds and `chosen` chooses them; run within `settings()`.
     """
-    return chosen(*candidates(base, meaning_query(query, words)))
+    return chosen(*candidates(lambda: base, meaning_query(query, words)))
 
 
 def joining(ranked, floor):
