@@ -347,16 +347,16 @@ def test_a_typos_page_uses_a_fixed_number_of_queries(
     make_card(title="Heisessie heisessie kaart", tags=["heisessie"])
     for number in range(count):
         make_lesson(title=f"Heisessie les {number}", tags=["team"])
-    # The nine of any search (the typo's own, empty, counts among them), three
-    # to find the correction (two to see whether it is a compound of known
-    # words, one for the closest known word; the trigram threshold is set with
-    # the search's settings) and two for its counts (PostgreSQL's estimate,
+    # The nine of any search (the typo's own, empty, counts among them), one
+    # to find the correction (whether it begins or is made of known words,
+    # and the closest known words; the trigram threshold is set with the
+    # search's settings) and two for its counts (PostgreSQL's estimate,
     # then the counts). Searching by meaning, one more finds the nearest items,
     # and the correction is counted while the query embeds: its counts tell
     # whether it finds anything. By words alone the correction comes after
     # the words' counts, and one statement asks whether it finds more.
     try:
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(13):
             response = client.get("/zoeken/", {"q": "heisesie"})
     finally:
         embedding.reset()

@@ -108,7 +108,7 @@ def test_a_search_that_finds_nothing_runs_a_fixed_number_of_queries(
     # The search's own statements for a word nobody uses (the typo vocabulary
     # included, its threshold set with the search's settings), and one upsert
     # for the gap: nothing else.
-    with django_assert_num_queries(11) as captured:
+    with django_assert_num_queries(9) as captured:
         search(client, NOTHING)
     assert [query["sql"] for query in captured.captured_queries if "questions_" in query["sql"]] == [
         captured.captured_queries[-1]["sql"]

@@ -8,10 +8,10 @@ import functools
 import re
 from collections import defaultdict
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +51,20 @@ NOT_IN_ITEMS_SQL = """
 AND NOT EXISTS (
     SELECT FROM {items} WHERE status = 'published' AND visibility = ANY(%(visibilities)s)
     AND search_vector @@ plainto_tsquery('dealkennis_nl', known.word))"""
+
+
+# What correcting a word needs to know of the words an audience knows (`SearchWord.known_near`).
+KNOWN_NEAR_SQL = """
+SELECT 'begins', NULL, 0 FROM (
+    SELECT FROM {words} WHERE audience = %(audience)s AND word LIKE %(prefix)s LIMIT 1
+) AS begins
+UNION ALL
+SELECT 'part', word, 0 FROM {words} WHERE audience = %(audience)s AND word = ANY(%(pieces)s::text[])
+UNION ALL
+(SELECT 'alike', word, row_number() OVER (ORDER BY similarity(word, %(word)s) DESC, word)
+ FROM {words} WHERE audience = %(audience)s AND word %% %(word)s
+ ORDER BY 3 LIMIT %(candidates)s)
+"""
 
 
 # What the SQL above reads of an item: the columns every knowledge item has.
@@ -98,6 +112,60 @@ def stored_vocabulary(model, pks):
     return vocabulary
 
 
+@dataclass
+class Near:
+    """What an audience knows near a typed word (`SearchWord.known_near`)."""
+
+    # A known word begins with it: the search finds that word by prefix.
+    begins: bool = False
+    # Its pieces that are known words.
+    parts: set = field(default_factory=set)
+    # The known words most like it, the most alike (by trigrams) first.
+    alike: list = field(default_factory=list)
+
+    def compound_parts(self, word):
+        """The fewest known words that `word` is made of ("zorgdeal": zorg, deal), or [] if none.
+
+        Dutch writes compounds as one word, and the demo content spells the
+        programmes apart ("Regio Deal"): such a word is no typo, and a look-alike
+        ("zorgde") would change what was asked. Parts may be joined by a
+        linking "s" ("samenwerkingsdeal"). A word that begins a known word is
+        not split: the search finds that word by prefix ("werkbezoek").
+        """
+        if self.begins or not self.parts:
+            return []
+        known = self.parts
+
+        @functools.cache
+        def fewest(start):
+            """The fewest known words spelling word[start:], or None; a tie goes to the longest first word."""
+            if start == len(word):
+                return ()
+            best = None
+            for end in range(len(word), start + SHORTEST_PART - 1, -1):
+                if word[start:end] not in known:
+                    continue
+                # The next word follows at once, or after a linking "s".
+                follows = [end, end + 1] if word[end : end + 1] == "s" and end + 1 < len(word) else [end]
+                for rest in (fewest(next_start) for next_start in follows):
+                    if rest is not None and (best is None or len(rest) + 1 < len(best)):
+                        best = (word[start:end], *rest)
+            return best
+
+        parts = fewest(0)
+        return list(parts) if parts and 1 < len(parts) <= MOST_PARTS else []
+
+    def closest(self, word):
+        """The known word most like `word`, or "" when `word` is known or nothing is alike.
+
+        Trigrams find the candidates; the edit-based ratio picks among them,
+        since trigrams weigh a swapped pair of letters too heavily.
+        """
+        if not self.alike or word in self.alike:
+            return ""
+        return max(self.alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
+
+
 class SearchWord(models.Model):
     """The words of the items each audience may see: what its typos are corrected against.
 
@@ -130,63 +198,27 @@ class SearchWord(models.Model):
         )
 
     @classmethod
-    def closest(cls, word, audience, threshold, candidates=20, tuned=False):
-        """The word known to `audience` most like `word`, or "" when `word` is known or nothing is alike.
+    def known_near(cls, word, audience, candidates=20, tuned=False):
+        """What `audience` knows near `word`, in one statement: `Near`.
 
-        Trigrams find the candidates (indexed); the edit-based ratio picks among
-        them, since trigrams weigh a swapped pair of letters too heavily.
-        `tuned`: the caller already runs with `typo_settings(threshold)`, so
-        no statement is spent on them here.
+        Whether a known word begins with it, which of its pieces are known
+        words, and the known words most like it by trigrams (the GIN index
+        answers both the prefix and the look-alikes). `tuned`: the caller
+        already runs with `typo_settings()`, so no statement is spent on them.
         """
-        # The % operator (trigram_similar) takes its threshold from this
+        pieces = _pieces(word) if len(word) <= LONGEST_SPLIT else []
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params = {"audience": audience, "word": word, "prefix": f"{escaped}%", "pieces": pieces}
+        sql = KNOWN_NEAR_SQL.format(words=connection.ops.quote_name(cls._meta.db_table))
+        # The % operator (trigram_similar) takes its threshold from the
         # setting; comparing similarity() with it instead would skip the index.
-        with nullcontext() if tuned else local_settings(typo_settings(threshold)):
-            alike = list(
-                cls.objects.filter(audience=audience, word__trigram_similar=word)
-                .order_by(TrigramSimilarity("word", word).desc(), "word")
-                .values_list("word", flat=True)[:candidates]
-            )
-        if not alike or word in alike:
-            return ""
-        return max(alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
-
-    @classmethod
-    def compound_parts(cls, word, audience):
-        """The fewest known words that `word` is made of ("zorgdeal": zorg, deal), or [] if none.
-
-        Dutch writes compounds as one word, and the demo content spells the
-        programmes apart ("Regio Deal"): such a word is no typo, and a look-alike
-        ("zorgde") would change what was asked. Parts may be joined by a
-        linking "s" ("samenwerkingsdeal"). A word that begins a known word is
-        not split: the search finds that word by prefix ("werkbezoek").
-        """
-        if len(word) > LONGEST_SPLIT or cls.objects.filter(audience=audience, word__startswith=word).exists():
-            return []
-        pieces = {
-            word[start:end]
-            for start in range(len(word))
-            for end in range(start + SHORTEST_PART, len(word) + 1)
-        }
-        known = set(cls.objects.filter(audience=audience, word__in=pieces).values_list("word", flat=True))
-
-        @functools.cache
-        def fewest(start):
-            """The fewest known words spelling word[start:], or None; a tie goes to the longest first word."""
-            if start == len(word):
-                return ()
-            best = None
-            for end in range(len(word), start + SHORTEST_PART - 1, -1):
-                if word[start:end] not in known:
-                    continue
-                # The next word follows at once, or after a linking "s".
-                follows = [end, end + 1] if word[end : end + 1] == "s" and end + 1 < len(word) else [end]
-                for rest in (fewest(next_start) for next_start in follows):
-                    if rest is not None and (best is None or len(rest) + 1 < len(best)):
-                        best = (word[start:end], *rest)
-            return best
-
-        parts = fewest(0)
-        return list(parts) if parts and 1 < len(parts) <= MOST_PARTS else []
+        with nullcontext() if tuned else local_settings(typo_settings()), connection.cursor() as cursor:
+            cursor.execute(sql, {**params, "candidates": candidates})
+            rows = cursor.fetchall()
+        near = Near(begins=any(kind == "begins" for kind, _word, _rank in rows))
+        near.parts = {known for kind, known, _rank in rows if kind == "part"}
+        near.alike = [known for kind, known, _rank in sorted(rows, key=lambda row: row[2]) if kind == "alike"]
+        return near
 
     @classmethod
     def forget(cls, audience, words):
@@ -250,8 +282,15 @@ SHORTEST_PART = 4
 LONGEST_SPLIT = 40
 
 
+def _pieces(word):
+    """Every part of `word` as long as a known word may be."""
+    return sorted(
+        {word[start:end] for start in range(len(word)) for end in range(start + SHORTEST_PART, len(word) + 1)}
+    )
+
+
 def typo_settings(threshold=TYPO_THRESHOLD):
-    """The PostgreSQL settings `SearchWord.closest` runs with ({name: value})."""
+    """The PostgreSQL settings `SearchWord.known_near` runs with ({name: value})."""
     return {"pg_trgm.similarity_threshold": threshold}
 
 
@@ -268,9 +307,9 @@ def corrected(audience, terms, words, tuned=False):
     for word in words:
         if len(word) < SHORTEST_CORRECTED:
             continue
+        near = SearchWord.known_near(word, audience, tuned=tuned)
         # A compound of known words is shown split, never as a look-alike word.
-        parts = SearchWord.compound_parts(word, audience)
-        known = " ".join(parts) or SearchWord.closest(word, audience, TYPO_THRESHOLD, tuned=tuned)
+        known = " ".join(near.compound_parts(word)) or near.closest(word)
         if known:
             corrected = re.sub(rf"\b{re.escape(word)}\b", known, corrected)
             changed = True
