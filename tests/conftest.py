@@ -2,12 +2,14 @@ import itertools
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.test import Client
+from django.utils import translation
 
 from cards.models import Card
 from dealkennis.caching import clear_caches
@@ -35,6 +37,16 @@ def django_db_setup(django_db_setup):
     """
     yield
     aside.close()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request in English leaves English active in the test's thread
+    # (LocaleMiddleware activates a language and nothing deactivates it), so
+    # code called outside a request in the next test would speak English.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
