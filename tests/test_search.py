@@ -4,6 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import set_script_prefix
 
 from cards.models import Card
 from dealkennis.search import embedding
@@ -496,3 +497,17 @@ def test_a_notice_from_a_cached_search_follows_the_chosen_language(client, make_
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get("/zoeken/", {"q": "de het"}).content.decode()
     assert "alleen heel gewone woorden" not in english
+
+
+def test_result_links_follow_a_site_served_under_a_sub_path(client, make_card, make_lesson):
+    card = make_card(title="Heisessie kaart")
+    lesson = make_lesson(title="Heisessie les")
+    # What Django's WSGI handler does for a site under /kennis/ (the test client does not).
+    set_script_prefix("/kennis/")
+    try:
+        html = client.get("/zoeken/", {"q": "heisessie"}).content.decode()
+    finally:
+        set_script_prefix("/")
+    for item in (card, lesson):
+        assert f'href="/kennis{item.get_absolute_url()}"' in html
+        assert f'href="{item.get_absolute_url()}"' not in html
