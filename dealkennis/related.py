@@ -48,13 +48,12 @@ class RelatedItem:
 
 def related_items(item, user, limit=RELATED_LIMIT, version=None):
     """Cached per content version: scoring reads many tagged items."""
-    return ContentVersion.cached(
-        "related",
-        user,
-        [item.kind, item.pk, limit],
-        lambda: _related_items(_related_rows(item, user, limit, _types())),
-        version=version,
-    )
+
+    def compute():
+        types = _types()
+        return _related_items(_related_rows(item, user, limit, types), types)
+
+    return ContentVersion.cached("related", user, [item.kind, item.pk, limit], compute, version=version)
 
 
 def related_items_later(item, user, limit=RELATED_LIMIT, version=None):
@@ -65,8 +64,9 @@ def related_items_later(item, user, limit=RELATED_LIMIT, version=None):
     """
 
     def start():
-        rows = aside.beside(functools.partial(_related_rows, item, user, limit, _types()), {})
-        return lambda: _related_items(rows.result())
+        types = _types()
+        rows = aside.beside(functools.partial(_related_rows, item, user, limit, types), {})
+        return lambda: _related_items(rows.result(), types)
 
     return ContentVersion.cached_later("related", user, [item.kind, item.pk, limit], start, version=version)
 
@@ -241,9 +241,8 @@ def _related_rows(item, user, limit, types):
         return cursor.fetchall()
 
 
-def _related_items(rows):
-    """The related items of `_related_rows`, other programmes first."""
-    types = _types()
+def _related_items(rows, types):
+    """The related items of `_related_rows`, other programmes first; `types` as `_types()` gave them."""
     model_of = {content_type.pk: model for model, content_type in types.items()}
     chosen = [
         RelatedItem(
