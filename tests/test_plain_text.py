@@ -46,6 +46,26 @@ def test_api_never_serves_markup_hidden_in_entities(client, make_card):
     assert "<" not in data["summary"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kaarten/",
+        "/lessen/",
+        "/programmas/green-deals/",
+        "/programmas/green-deals/green-deal-voorbeeld/",
+        "/zoeken/?q=lasten",
+    ],
+)
+def test_a_less_than_sign_kept_as_text_is_escaped_wherever_items_are_listed(
+    client, make_card, make_lesson, deal, path
+):
+    for make in (make_card, make_lesson):
+        make(title="Kosten < baten & lasten", summary='Stad "en" land < 3 & meer', deal=deal)
+    html = client.get(path).content.decode()
+    assert "Kosten &lt; baten &amp; lasten" in html
+    assert "Stad &quot;en&quot; land &lt; 3 &amp; meer" in html
+
+
 def test_programme_and_deal_texts_are_stripped_on_save(client, programme):
     programme.name = "<b>Groene</b> Deals"
     programme.description = "<script>alert(1)</script>Sinds &lt;img src=x onerror=alert(1)&gt;2011."

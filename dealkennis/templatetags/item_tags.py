@@ -38,17 +38,13 @@ def item_summary(item, pick=False):
 
     With `pick`, a card gets a checkbox for the print deck (see print_pick).
     """
-    return format_html(
-        '<article class="item-summary item-{}">\n  {}\n  <h3 class="utrecht-heading-3" lang="nl">'
-        '<a class="utrecht-link" href="{}">{}</a></h3>\n  <p class="utrecht-paragraph" lang="nl">{}</p>\n'
-        "  {}{}\n</article>",
-        item.kind,
-        item_kind(item),
-        item.get_absolute_url(),
-        item.display_title,
-        item.summary,
-        item_labels(item),
-        print_pick(item) if pick else "",
+    pick = print_pick(item) if pick else ""
+    return mark_safe(  # noqa: S308 - every value is escaped here or by the helpers
+        f'<article class="item-summary item-{escaped(item.kind)}">\n  {item_kind(item)}\n'
+        f'  <h3 class="utrecht-heading-3" lang="nl"><a class="utrecht-link"'
+        f' href="{escaped(_detail_url(item))}">{escaped(item.display_title)}</a></h3>\n'
+        f'  <p class="utrecht-paragraph" lang="nl">{escaped(item.summary)}</p>\n'
+        f"  {item_labels(item)}{pick}\n</article>"
     )
 
 
