@@ -25,7 +25,7 @@ from dealkennis.classification import (
     Visibility,
 )
 from dealkennis.markdown import html_to_text, plain_text, render_markdown
-from dealkennis.search import synonyms  # noqa: F401 - registers SynonymGroup
+from dealkennis.search import synonyms, wordvectors  # noqa: F401 - register SynonymGroup, WordVector
 from dealkennis.search.meaning import EmbeddingField
 from dealkennis.search.suggestions import VISIBILITIES, SearchWord, stored_vocabulary, vocabulary_of
 from dealkennis.search.text import fold, text_size_errors

@@ -113,10 +113,11 @@ def test_a_search_by_meaning_runs_a_fixed_number_of_queries(
     search(client, "iets anders")  # content types and the synonym table, as a running server has them
     # Version, programmes, settings (set and reset), the estimate that chooses
     # exact counts (one EXPLAIN), the facets of both kinds, order and the
-    # shown items of both kinds, as by words alone (8), one statement for the
-    # nearest items of both kinds, and one for the facets of the items found
-    # by meaning alone: the word matches are counted while the query embeds.
-    with django_assert_num_queries(10):
+    # shown items of both kinds, as by words alone (8), the one word's stored
+    # vector (`wordvectors`, none here), one statement for the nearest items
+    # of both kinds, and one for the facets of the items found by meaning
+    # alone: the word matches are counted while the query embeds.
+    with django_assert_num_queries(11):
         data = search(client, "geld")
     assert 0 < data["by_meaning"] < data["total"]
 

@@ -308,8 +308,11 @@ def test_api_pagination_links_to_the_next_page(client, make_lesson, settings):
 
 
 def meaning_queries():
-    """The statements search by meaning adds where this server runs it: one, whatever the corpus."""
-    return 1 if semantic_available(connection) else 0
+    """The statements search by meaning adds to a one-word search where the server runs it, any corpus.
+
+    The word's stored vector (`wordvectors`), and the nearest items of both kinds.
+    """
+    return 2 if semantic_available(connection) else 0
 
 
 @pytest.mark.parametrize("count", [2, 25])
@@ -322,7 +325,8 @@ def test_search_page_uses_a_fixed_number_of_queries(
         make_card(title=f"Kaart {number}", body="heisessie", tags=["team", f"t{number}"])
         make_lesson(title=f"Heisessie les {number}", tags=["team"])
     # Of these, the synonym table takes one: its rows, read once per content
-    # version; search by meaning, where it runs, one more (both kinds' nearest).
+    # version; search by meaning, where it runs, two more (the word's stored
+    # vector, and both kinds' nearest).
     with django_assert_num_queries(9 + meaning_queries()):
         assert client.get("/zoeken/", {"q": "heisessie", "stream": "social"}).status_code == 200
     # Another page: matches, facets, order and programmes come from the cache;
@@ -352,12 +356,13 @@ def test_a_typos_page_uses_a_fixed_number_of_queries(
     # to find the correction (whether it begins or is made of known words,
     # and the closest known words; the trigram threshold is set with the
     # search's settings) and two for its counts (PostgreSQL's estimate,
-    # then the counts). Searching by meaning, one more finds the nearest items,
-    # and the correction is counted while the query embeds: its counts tell
-    # whether it finds anything. By words alone the correction comes after
-    # the words' counts, and one statement asks whether it finds more.
+    # then the counts). Searching by meaning, one more finds the nearest items
+    # and one asks for the word's stored vector (`wordvectors`); the correction
+    # is counted while the query embeds: its counts tell whether it finds
+    # anything. By words alone the correction comes after the words' counts,
+    # and one statement asks whether it finds more.
     try:
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(14 if by_meaning else 13):
             response = client.get("/zoeken/", {"q": "heisesie"})
     finally:
         embedding.reset()

@@ -34,6 +34,8 @@ from dealkennis.content.demo import read_demo
 from dealkennis.content.sampler import Vocabulary, as_html, capitalised, paragraphs, prose, sentences
 from dealkennis.matrixcounts import MatrixCount
 from dealkennis.models import Deal, Programme
+from dealkennis.search import wordvectors
+from dealkennis.search.meaning import semantic_available
 from dealkennis.search.text import fold
 from lessons.models import Lesson, SourceKind
 
@@ -277,6 +279,10 @@ def generate(items: int, seed: int = 1, append: bool = False, progress: bool = T
         counts = MatrixCount._meta.db_table  # updated by the triggers at every COPY
         for table in [*tables, "taggit_taggeditem", through._meta.db_table, counts]:
             cursor.execute(f"{analyze} {table}")
+    if semantic_available(connection):
+        # As `manage.py embed_items` does after a load: one-word searches by meaning read these.
+        with tqdm(unit="word", desc="words", disable=not progress, mininterval=1) as bar:
+            wordvectors.fill(progress=bar.update)
     # Rows copied in bypass the signals that mark content as changed, so tell
     # the caches keyed by the content version.
     caching.ContentVersion.bump()

@@ -250,6 +250,17 @@ def wait_seconds() -> float:
     return _current().wait_seconds
 
 
+def query_vectors(texts) -> list:
+    """The vectors of `texts` as queries, in order, as the backend returns them; for storing ahead.
+
+    This process's query vectors are left as they are: the texts are not being searched now.
+    """
+    state = _current()
+    with state.lock:
+        backend = _backend(state)
+        return [backend.query(text) for text in texts]
+
+
 def embed_passages(texts) -> list[list[float]]:
     """The vectors of texts to be found, in order. Raises EmbeddingUnavailable when the model cannot run."""
     texts = list(texts)

@@ -19,7 +19,7 @@ from dealkennis.caching import ContentVersion, audience
 from dealkennis.db import aside
 from dealkennis.filters import ItemFilters
 from dealkennis.models import knowledge_models
-from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions
+from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions, wordvectors
 from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
     TAG_FACET_SIZE,
     added,
@@ -283,8 +283,11 @@ def _meaning_ahead(user, query):
     cannot be, both wait until the result is asked for.
     """
     # Unless its vector is known already, the model works on the query
-    # while the words' statements are prepared and run.
-    embedding.embed_query_ahead(query)
+    # while the words' statements are prepared and run. A single word may
+    # have a stored vector (`wordvectors`), which the thread beside reads
+    # first, and embeds the word itself only when there is none.
+    if not wordvectors.may_be_stored(query):
+        embedding.embed_query_ahead(query)
     wanted = hybrid.meaning_query(query, query_words(without_question_words(query)))
     return aside.beside(lambda: hybrid.candidates(lambda: _visible(user), wanted), _settings(True))
 

@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import translation
 
 from dealkennis.classification import ORDER_LOOPS, VOCABULARIES
+from dealkennis.search import wordvectors
 from dealkennis.search.embedding import EmbeddingUnavailable, embed_query
 from dealkennis.search.meaning import index_settings, nearest_statement, semantic_available
 from dealkennis.search.query import OPERATORS, PrefixSearchQuery
@@ -144,14 +145,17 @@ def candidates(querysets, wanted):
     `meaning_query`. Run within `settings()`. The query is embedded first,
     and only then the querysets built and the statement compiled: in the
     thread beside a request (`aside`), that Python would otherwise hold up the
-    request's, which shares the GIL. A query that names a classification is
+    request's, which shares the GIL. A known word's vector is read, not
+    embedded (`wordvectors`). A query that names a classification is
     searched among the items so classified. (wanted, None) where the model
     cannot run.
     """
-    try:
-        vector = embed_query(wanted.text)
-    except EmbeddingUnavailable:
-        return wanted, None
+    vector = wordvectors.stored(wanted.text)
+    if vector is None:
+        try:
+            vector = embed_query(wanted.text)
+        except EmbeddingUnavailable:
+            return wanted, None
     base = querysets()
     if wanted.label:
         base = {kind: queryset.filter(**wanted.label) for kind, queryset in base.items()}

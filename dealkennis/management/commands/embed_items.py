@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from dealkennis.caching import ContentVersion
 from dealkennis.models import knowledge_models
+from dealkennis.search import wordvectors
 from dealkennis.search.embedding import unavailable_reason
 from dealkennis.search.meaning import install_vector_search, vector_extension
 from dealkennis.search.vectors import refresh_vectors
@@ -14,12 +15,16 @@ from dealkennis.search.vectors import refresh_vectors
 class Command(BaseCommand):
     help = (
         "Embed cards and lessons for search by meaning (all of them, or with --missing only those "
-        "without a vector). Installs pgvector and its indexes first where the server offers it."
+        "without a vector), then the public words that have no stored query vector yet. Installs "
+        "pgvector and its indexes first where the server offers it."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--missing", action="store_true", help="only items that have no vector yet")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--no-words", action="store_true", help="leave the stored word vectors as they are"
+        )
 
     def handle(self, *args, **options):
         if reason := unavailable_reason():
@@ -46,6 +51,14 @@ class Command(BaseCommand):
                 done += refresh_vectors(model, missing=options["missing"], progress=bar.update)
         # Cached search results were computed without these vectors.
         ContentVersion.bump()
+        words = 0 if options["no_words"] else self.embed_words(options["no_progress"])
         self.stdout.write(
-            self.style.SUCCESS(f"Embedded {done} items in {time.perf_counter() - started:.1f} s.")
+            self.style.SUCCESS(
+                f"Embedded {done} items and {words} words in {time.perf_counter() - started:.1f} s."
+            )
         )
+
+    def embed_words(self, no_progress):
+        # Only speed depends on these: a search for a word without one embeds it then.
+        with tqdm(unit="word", desc="words", disable=no_progress, file=self.stderr) as bar:
+            return wordvectors.fill(progress=bar.update)
