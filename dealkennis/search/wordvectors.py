@@ -2,7 +2,7 @@
 
 Most searches are a single word, and nearly always a word some item holds.
 Embedding a query costs a cold search about a third of its CPU (README,
-"Speed"), so `manage.py embed_items` embeds each word of the public
+"Performance and the benchmark"), so `manage.py embed_items` embeds each word of the public
 vocabulary (`SearchWord`) once, as a query, and keeps the vector here. A
 search whose query is exactly such a word reads one row instead. The vector
 is the model's own for that text, so the search finds exactly what it would
@@ -16,17 +16,20 @@ model are never read, and the next `fill` replaces them.
 The model is a part of the dealkennis app; `dealkennis.models` imports it.
 """
 
+import re
 from array import array
 
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from dealkennis.search import embedding
-from dealkennis.search.suggestions import SearchWord
+from dealkennis.search.suggestions import WORD_PATTERN, SearchWord
+from dealkennis.search.text import fold
 
 # How many words are embedded and written at a time while filling.
 BATCH = 256
-# The words as `SearchWord` holds them (`suggestions.WORD_PATTERN`).
+# The words as `SearchWord` holds them.
+WORD = re.compile(WORD_PATTERN)
 LONGEST = 100
 
 
@@ -51,7 +54,7 @@ def stored(text):
     Reads the caller's connection: the search by meaning runs beside the
     request (`dealkennis.db.aside`) and asks there.
     """
-    if not text or len(text) > LONGEST or " " in text:
+    if not may_be_stored(text):
         return None
     table = connection.ops.quote_name(WordVector._meta.db_table)
     with connection.cursor() as cursor:
@@ -68,8 +71,12 @@ def stored(text):
 
 
 def may_be_stored(text):
-    """Whether `stored` could find `text`: a search need not start the model for it ahead."""
-    return bool(text) and len(text) <= LONGEST and " " not in text
+    """Whether `text` could be a stored word (one folded word, as `SearchWord` holds them).
+
+    For such a text a search does not start the model ahead: the thread
+    beside it reads the vector, or embeds the word itself when there is none.
+    """
+    return bool(WORD.fullmatch(text)) and fold(text) == text
 
 
 def fill(progress=None):
