@@ -38,14 +38,7 @@ def item_summary(item, pick=False):
 
     With `pick`, a card gets a checkbox for the print deck (see print_pick).
     """
-    pick = print_pick(item) if pick else ""
-    return mark_safe(  # noqa: S308 - every value is escaped here or by the helpers
-        f'<article class="item-summary item-{escaped(item.kind)}">\n  {item_kind(item)}\n'
-        f'  <h3 class="utrecht-heading-3" lang="nl"><a class="utrecht-link"'
-        f' href="{escaped(_detail_url(item))}">{escaped(item.display_title)}</a></h3>\n'
-        f'  <p class="utrecht-paragraph" lang="nl">{escaped(item.summary)}</p>\n'
-        f"  {item_labels(item)}{pick}\n</article>"
-    )
+    return _summary("article", item, "utrecht-paragraph", item.summary, pick=pick)
 
 
 @register.simple_tag
@@ -54,16 +47,19 @@ def search_hit(hit, pick=False):
 
     With `pick`, a card gets a checkbox for the print deck (see print_pick).
     """
-    item = hit.item
-    language = get_language()
-    meaning = _meaning_note(language) if hit.by_meaning else ""
+    meaning = _meaning_note(get_language()) if hit.by_meaning else ""
+    return _summary("li", hit.item, "snippet utrecht-paragraph", hit.snippet, meaning, pick)
+
+
+def _summary(element, item, text_class, text, note="", pick=False):
+    """An item as listed anywhere, with `text` (its summary or a snippet) under its title."""
     pick = print_pick(item) if pick else ""
     return mark_safe(  # noqa: S308 - every value is escaped here or by the helpers
-        f'<li class="item-summary item-{escaped(item.kind)}">\n  {item_kind(item)}\n'
+        f'<{element} class="item-summary item-{escaped(item.kind)}">\n  {item_kind(item)}\n'
         f'  <h3 class="utrecht-heading-3" lang="nl"><a class="utrecht-link"'
         f' href="{escaped(_detail_url(item))}">{escaped(item.display_title)}</a></h3>\n'
-        f'  <p class="snippet utrecht-paragraph" lang="nl">{escaped(hit.snippet)}</p>\n'
-        f"  {meaning}{item_labels(item)}{pick}\n</li>"
+        f'  <p class="{text_class}" lang="nl">{escaped(text)}</p>\n'
+        f"  {note}{item_labels(item)}{pick}\n</{element}>"
     )
 
 
