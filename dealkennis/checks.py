@@ -8,6 +8,7 @@ is checked always.
 
 from django.core import checks
 from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from dealkennis.search.embedding import unavailable_reason
 from dealkennis.search.meaning import vector_extension
@@ -24,7 +25,9 @@ def vector_extension_installed(app_configs=None, databases=None, **kwargs):
             installed, available, _version = vector_extension(connections[alias])
         except DatabaseError:
             continue  # Django's own database checks say what is wrong with it
-        if not installed:
+        # `migrate` checks before it migrates: on a new database the
+        # migrations about to run install pgvector, so nothing is wrong yet.
+        if not installed and not (available and _migrations_pending(connections[alias])):
             hint = (
                 "Run `manage.py migrate` or `manage.py embed_items` as a superuser to install it."
                 if available
@@ -38,6 +41,11 @@ def vector_extension_installed(app_configs=None, databases=None, **kwargs):
                 )
             )
     return found
+
+
+def _migrations_pending(connection):
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 @checks.register(checks.Tags.compatibility)

@@ -7,8 +7,13 @@ without it (CI's PostgreSQL 15), and both kinds skip, saying why, elsewhere.
 
 import math
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
+from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
@@ -228,6 +233,34 @@ def test_without_pgvector_migrations_run_and_search_falls_back_with_a_warning(
     with django_capture_on_commit_callbacks(execute=True):
         card = make_card(title="Alleen tekst")
     assert stored_vector(card) is None  # the column is there; nothing is embedded for nothing
+
+
+def test_migrating_a_new_database_warns_of_missing_pgvector_only_where_the_server_has_none(db):
+    # `migrate` runs the database checks before it migrates: on a new
+    # database, the migrations about to run install pgvector.
+    server = connection.settings_dict
+    available = vector_extension(connection)[1]
+    admin = {"host": server["HOST"], "port": server["PORT"], "user": server["USER"], "dbname": server["NAME"]}
+    with psycopg.connect(**admin, autocommit=True) as cursor:
+        cursor.execute("DROP DATABASE IF EXISTS migrate_check WITH (FORCE)")
+        cursor.execute("CREATE DATABASE migrate_check")
+    try:
+        host = quote(str(server["HOST"]), safe="")
+        url = f"postgres://{server['USER']}@{host}:{server['PORT']}/migrate_check"
+        env = {key: value for key, value in os.environ.items() if key != "DEALKENNIS_DB_NAME"}
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**env, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        assert ("dealkennis.W001" in result.stderr) is not available, result.stderr
+    finally:
+        with psycopg.connect(**admin, autocommit=True) as cursor:
+            cursor.execute("DROP DATABASE IF EXISTS migrate_check WITH (FORCE)")
 
 
 @pytest.fixture
