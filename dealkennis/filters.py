@@ -42,7 +42,7 @@ class ItemFilters:
         self.active = {name: value for name, value in form.cleaned_data.items() if value}
         self.ignored = [
             _("Het filter %(name)s met waarde “%(value)s” bestaat niet en is genegeerd.")
-            % {"name": name, "value": query.get(name, "")[:100]}
+            % {"name": FILTER_LABELS.get(name, name), "value": query.get(name, "")[:100]}
             for name in form.errors
         ]
         self.programmes = programmes

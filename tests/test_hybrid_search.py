@@ -43,7 +43,9 @@ def test_a_word_the_text_never_uses_finds_items_by_meaning_and_says_so(client, d
     assert any("health-deals" in result["url"] for result in by_meaning)
     page = client.get("/zoeken/", {"q": "gezondheid"}).content.decode()
     assert "Gevonden op betekenis" in page
-    assert "beste treffers" in page
+    # None of them holds the word: the count says so, not "by words and by meaning".
+    assert "treffers op betekenis alleen: geen ervan bevat je zoekwoorden" in page
+    assert "op woorden en op betekenis" not in page
 
 
 def test_a_question_no_longer_returns_the_whole_corpus(client, demo_content, meaning):
@@ -58,6 +60,8 @@ def test_counts_and_facets_describe_exactly_the_results_shown(client, demo_conte
     # "geld": items that name money, and those about it in other words.
     data = search(client, "geld")
     assert 0 < data["by_meaning"] < data["total"]
+    page = client.get("/zoeken/", {"q": "geld"}).content.decode()
+    assert "beste treffers, op woorden en op betekenis" in page
     facets = {name: sum(option["count"] for option in options) for name, options in data["facets"].items()}
     assert facets["type"] == facets["programme"] == facets["stream"] == data["total"]
     urls = [result["url"] for result in data["results"]]

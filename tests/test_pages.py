@@ -76,6 +76,16 @@ def test_unknown_filter_value_is_ignored_with_a_clear_message(client, make_card)
     assert "Enige kaart" in content
     assert "astrologie" in content and "genegeerd" in content
     assert "bestaat-niet" in content
+    # The reader is told the filter's name as the page shows it, not its code.
+    assert "Het filter Leerstroming met waarde" in content
+    assert "filter stream" not in content
+
+
+def test_the_english_search_page_names_every_facet_in_english(client, make_card):
+    make_card(title="Geld op tafel")
+    client.cookies["django_language"] = "en"
+    content = client.get("/zoeken/", {"q": "geld"}).content.decode()
+    assert ">Type<" in content and "Soort" not in content
 
 
 @pytest.mark.parametrize("page", ["999", "abc", "-1", ""])
