@@ -73,6 +73,17 @@ def test_a_visitor_asks_after_finding_nothing_and_a_click_is_counted(live_server
             page.set_default_timeout(15_000)
             page.goto("/zoeken/?q=kwartelkoningen")
             assert_no_axe_violations(page)
+            # On a phone the offer's heading, text and link stack, each the box's width.
+            page.set_viewport_size({"width": 390, "height": 800})
+            boxes = page.locator(".ask-coordinator > *").evaluate_all(
+                "nodes => nodes.map(node => node.getBoundingClientRect().toJSON())"
+            )
+            assert len(boxes) == 3
+            assert boxes[0]["bottom"] <= boxes[1]["top"] and boxes[1]["bottom"] <= boxes[2]["top"]
+            assert all(box["width"] > 250 for box in boxes)
+            page.set_viewport_size({"width": 1280, "height": 800})
+            # Nothing found, so no facets: the help is not squeezed into their column.
+            assert page.locator(".no-results").bounding_box()["width"] > 700
             page.get_by_role("link", name="Stel je vraag aan een coördinator").click()
             expect(page.get_by_role("textbox", name="Je vraag")).to_have_value("kwartelkoningen")
             assert_no_axe_violations(page)
