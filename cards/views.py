@@ -30,6 +30,7 @@ def card_detail(request, slug):
         card.lessons.visible_to(request.user)
         .select_related("programme")
         .only("title", "slug", "programme__name")
+        .order_by("title")
     )
     return render(
         request,
@@ -38,9 +39,9 @@ def card_detail(request, slug):
             "item": card,
             "card": card,
             # Read only when the rendered page is not in the cache.
-            "lessons": lessons.order_by("title"),
+            "lessons": lessons,
             "starter_path": functools.cache(lambda: starter_path(card, request.user)),
-            **detail_context(request, card, version),
+            **detail_context(request, card, version, listed=lessons),
         },
     )
 

@@ -122,17 +122,27 @@ def listed_count(model, user, filters, items):
     return counts.aggregate(total=Sum("n"))["total"] or 0
 
 
-def detail_context(request, item, version):
+def detail_context(request, item, version, listed=None):
     """What a card or lesson page needs for its cached body: the key and the related items.
 
     Related items are passed as a callable, so that they are only looked up
     when the body is rendered rather than found in the cache, and at most
     once however often the template reads them. When the body is not cached,
     they are read beside the request (`aside`) while it renders the rest.
+    `listed`: the items the page lists already (a card's lessons, a lesson's
+    cards), which "Verwant" leaves out; pass the queryset the template
+    iterates, so that it is read once.
     """
     fragment_key = [version, ContentVersion.key_parts(request.user, [item.kind, item.pk, item.status])]
     related = functools.partial(related_items, item, request.user, version=version)
     fragment = make_template_fragment_key(DETAIL_FRAGMENT, [get_language(), fragment_key])
     if not caches["fragments"].has_key(fragment):
         related = related_items_later(item, request.user, version=version)
+    if listed is not None:
+        found = related
+
+        def related():
+            urls = {other.get_absolute_url() for other in listed}
+            return [other for other in found() if other.url not in urls]
+
     return {"fragment_key": fragment_key, "related": functools.cache(related)}

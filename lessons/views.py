@@ -23,7 +23,7 @@ def lesson_list(request):
 def lesson_detail(request, slug):
     version = ContentVersion.current()
     lesson = get_object_or_404(Lesson.objects.previewable_by(request.user).for_listing(), slug=slug)
-    cards = lesson.cards.visible_to(request.user).only("title", "slug", "question")
+    cards = lesson.cards.visible_to(request.user).only("title", "slug", "question").order_by("title")
     return render(
         request,
         "lessons/lesson_detail.html",
@@ -31,9 +31,9 @@ def lesson_detail(request, slug):
             "item": lesson,
             "lesson": lesson,
             # Read only when the rendered page is not in the cache.
-            "cards": cards.order_by("title"),
+            "cards": cards,
             "followups": functools.cache(lambda: followups_for(lesson, request.user)),
-            **detail_context(request, lesson, version),
+            **detail_context(request, lesson, version, listed=cards),
         },
     )
 

@@ -95,3 +95,19 @@ def test_related_items_name_a_card_by_its_question(make_card, make_lesson):
     lesson = make_lesson(title="De les", tags=["juristen"])
     make_card(title="Kort", question="Mag een nieuwe partij aansluiten?", tags=["juristen"])
     assert titles(lesson) == ["Mag een nieuwe partij aansluiten?"]
+
+
+def test_a_linked_card_or_lesson_is_listed_once_not_again_under_related(client, make_card, make_lesson):
+    card = make_card(title="De kaart", tags=["juristen"])
+    lesson = make_lesson(title="De les", tags=["juristen"])
+    other = make_lesson(title="Een andere les", tags=["juristen"])
+    lesson.cards.add(card)
+    # Both are related by the tag; the card's page lists its lesson already.
+    assert set(titles(card)) == {"De les", "Een andere les"}
+    card_page = client.get(card.get_absolute_url()).content.decode()
+    related = card_page[card_page.index('id="related-title"') :]
+    assert other.get_absolute_url() in related and lesson.get_absolute_url() not in related
+    assert card_page.count(f'href="{lesson.get_absolute_url()}"') == 1
+    lesson_page = client.get(lesson.get_absolute_url()).content.decode()
+    assert lesson_page.count(f'href="{card.get_absolute_url()}"') == 1
+    assert 'id="related-title"' in lesson_page  # "Een andere les" is still related
