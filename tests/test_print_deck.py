@@ -182,6 +182,20 @@ def test_card_lists_and_search_results_offer_a_checkbox_per_card_and_the_selecti
     assert 'name="kaart"' not in client.get("/lessen/").content.decode()
 
 
+def test_printing_is_offered_only_where_there_are_cards_to_print(
+    client, make_card, make_lesson, other_programme
+):
+    make_card(title="Afdrukbaar")
+    make_lesson(title="Alleen een les over vergunningen")
+    empty_list = client.get("/kaarten/", {"programme": other_programme.slug}).content.decode()
+    lessons_only = client.get("/zoeken/", {"q": "vergunningen"}).content.decode()
+    assert "Alleen een les over vergunningen" in lessons_only
+    for page in (empty_list, lessons_only):
+        assert "Alle kaarten afdrukken" not in page and "Druk selectie af" not in page
+    deck = client.get("/kaarten/afdrukken/", {"programme": other_programme.slug}).content.decode()
+    assert "Geen kaarten in deze selectie." in deck and "Nu afdrukken" not in deck
+
+
 def test_quotes_code_and_tables_are_measured_as_the_card_shows_them():
     quote, code, table = html_blocks(
         "<blockquote><p>Geciteerd.</p></blockquote>\n<pre><code>een\ntwee &amp; drie\n</code></pre>\n"
