@@ -21,6 +21,11 @@ FILTER_LABELS = {
 }
 
 
+def echoed(value, limit=100):
+    """A value from the address as a notice repeats it: cut, and without NUL bytes (no HTML holds those)."""
+    return value.replace("\x00", "")[:limit]
+
+
 class ItemFilterForm(forms.Form):
     programme = forms.ChoiceField(required=False)
     stream = forms.ChoiceField(required=False, choices=VOCABULARIES["stream"].choices)
@@ -42,7 +47,7 @@ class ItemFilters:
         self.active = {name: value for name, value in form.cleaned_data.items() if value}
         self.ignored = [
             _("Het filter %(name)s met waarde “%(value)s” bestaat niet en is genegeerd.")
-            % {"name": FILTER_LABELS.get(name, name), "value": query.get(name, "")[:100]}
+            % {"name": FILTER_LABELS.get(name, name), "value": echoed(query.get(name, ""))}
             for name in form.errors
         ]
         self.programmes = programmes

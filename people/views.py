@@ -27,7 +27,8 @@ def people_list(request):
     programmes = list(Programme.objects.only("name", "slug"))
     programme = next((p for p in programmes if p.slug == request.GET.get("programma")), None)
     role = request.GET.get("rol") if request.GET.get("rol") in Role.values else None
-    query = request.GET.get("q", "")[:QUERY_LENGTH].strip()
+    # PostgreSQL text cannot hold a NUL byte.
+    query = request.GET.get("q", "").replace("\x00", " ")[:QUERY_LENGTH].strip()
     profiles = _listed(request.user)
     if programme is not None:
         profiles = profiles.filter(programmes=programme)

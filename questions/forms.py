@@ -45,6 +45,9 @@ class AskForm(forms.ModelForm):
         self.fields["programme"].error_messages["invalid_choice"] = _("Kies een programma uit de lijst.")
         self.fields["email"].error_messages["invalid"] = _("Dit is geen geldig e-mailadres.")
         self.fields["asked_from"].required = False
+        # The search it came from rides along hidden, so no reader can mend it:
+        # it is cut and cleaned below (`clean_asked_from`), never refused.
+        self.fields["asked_from"].validators = []
         if user is not None and user.is_authenticated:
             # The account's address is used; nothing to ask.
             del self.fields["email"]
@@ -63,7 +66,8 @@ class AskForm(forms.ModelForm):
         return text
 
     def clean_asked_from(self):
-        return " ".join((self.cleaned_data.get("asked_from") or "").split())[:GAP_QUERY_MAX]
+        asked_from = (self.cleaned_data.get("asked_from") or "").replace("\x00", " ")
+        return " ".join(asked_from.split())[:GAP_QUERY_MAX]
 
     def save(self, commit=True):
         question = super().save(commit=False)

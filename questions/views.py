@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from dealkennis.models import Programme
 from dealkennis.security import client_ip, over_limit
 from questions import drafts, gaps
 from questions.forms import AskForm
-from questions.models import SearchGap
+from questions.models import GAP_QUERY_MAX, SearchGap
 
 # Questions one visitor may send per hour: enough for a person, not for a script.
 ASK_LIMIT = 5
@@ -26,8 +27,10 @@ def _too_many(request):
 
 
 def ask(request):
-    initial = {"text": request.GET.get("q", "")[:500], "asked_from": request.GET.get("q", "")}
-    if slug := request.GET.get("programme"):
+    query = request.GET.get("q", "").replace("\x00", " ")
+    initial = {"text": query[:500], "asked_from": " ".join(query.split())[:GAP_QUERY_MAX]}
+    # Only a slug can name a programme; anything else (a NUL byte) is no programme.
+    if (slug := request.GET.get("programme")) and slug_re.fullmatch(slug):
         initial["programme"] = Programme.objects.filter(slug=slug).first()
     form = AskForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():

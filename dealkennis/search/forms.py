@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.utils.translation import gettext as _
 
-from dealkennis.filters import ItemFilters
+from dealkennis.filters import ItemFilters, echoed
 from dealkennis.search.query import clean_query
 
 SORTS = ("relevance", "date")
@@ -51,7 +51,7 @@ class SearchForm(forms.Form):
         kind = self.cleaned_data["type"]
         if kind and kind not in self.kinds:
             self.notices.append(
-                _("Het type “%(value)s” bestaat niet en is genegeerd.") % {"value": kind[:50]}
+                _("Het type “%(value)s” bestaat niet en is genegeerd.") % {"value": echoed(kind, 50)}
             )
             return ""
         return kind

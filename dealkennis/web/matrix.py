@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from dealkennis import framework
 from dealkennis.caching import ContentVersion
 from dealkennis.classification import ORDER_QUESTIONS, Level, Mode, Order, Stream
+from dealkennis.filters import echoed
 from dealkennis.matrixcounts import MatrixCount
 
 
@@ -27,7 +28,7 @@ def programme_from(request, programmes):
     if slug and programme is None:
         notices.append(
             _("Het programma “%(value)s” bestaat niet; alle programma's worden getoond.")
-            % {"value": slug[:100]}
+            % {"value": echoed(slug)}
         )
     return programme, notices
 
