@@ -219,3 +219,17 @@ def test_a_word_that_begins_a_known_word_is_not_split(client, make_lesson):
 def test_a_typo_in_a_long_word_is_still_corrected_to_the_look_alike(client, make_lesson):
     make_lesson(title="Publiceren in de Staatscourant", body="Vraag het de juristen.")
     assert suggestion(client, "staatscourrant") == "staatscourant"
+
+
+def test_a_word_the_search_finds_by_its_stem_is_no_typo(make_lesson):
+    # The text says "betrek"; "betrekken" has its stem, so the search finds that lesson.
+    make_lesson(title="Betrek de partners", summary="Wie is er betrokken bij de deal?")
+    assert corrected("public", "partners betrekken", ["partners", "betrekken"]) == ""
+    assert corrected("public", "partners betrokkne", ["partners", "betrokkne"]) == "partners betrokken"
+
+
+def test_a_look_alike_much_shorter_or_longer_is_another_word_not_a_correction(make_lesson):
+    make_lesson(title="Lege handen", summary="De staat van de deal.")
+    assert corrected("public", "legal", ["legal"]) == ""
+    assert corrected("public", "staatssteun", ["staatssteun"]) == ""
+    assert corrected("public", "sttaat", ["sttaat"]) == "staat"

@@ -56,8 +56,13 @@ AND NOT EXISTS (
 # What correcting a word needs to know of the words an audience knows (`SearchWord.known_near`).
 KNOWN_NEAR_SQL = """
 SELECT 'begins', NULL, 0 FROM (
-    SELECT FROM {words} WHERE audience = %(audience)s AND word LIKE %(prefix)s LIMIT 1
-) AS begins
+    -- Counted, not LIMIT 1: a limit makes the planner walk every word of the
+    -- audience for a pattern it cannot know, where the trigram index finds them.
+    SELECT count(*) AS known FROM {words} WHERE audience = %(audience)s AND (
+        word LIKE %(prefix)s
+        OR word LIKE (SELECT min(lexeme) FROM unnest(to_tsvector('dealkennis_nl', %(word)s))) || '%%'
+    )
+) AS begins WHERE known > 0
 UNION ALL
 SELECT 'part', word, 0 FROM {words} WHERE audience = %(audience)s AND word = ANY(%(pieces)s::text[])
 UNION ALL
@@ -116,7 +121,7 @@ def stored_vocabulary(model, pks):
 class Near:
     """What an audience knows near a typed word (`SearchWord.known_near`)."""
 
-    # A known word begins with it: the search finds that word by prefix.
+    # A known word begins with it, or with its stem: the search finds that word by prefix.
     begins: bool = False
     # Its pieces that are known words.
     parts: set = field(default_factory=set)
@@ -156,14 +161,19 @@ class Near:
         return list(parts) if parts and 1 < len(parts) <= MOST_PARTS else []
 
     def closest(self, word):
-        """The known word most like `word`, or "" when `word` is known or nothing is alike.
+        """The known word most like `word`, or "" when `word` is known or nothing is alike enough.
 
         Trigrams find the candidates; the edit-based ratio picks among them,
-        since trigrams weigh a swapped pair of letters too heavily.
+        since trigrams weigh a swapped pair of letters too heavily. A word the
+        search finds by its stem ("betrekken": betrek) is no typo, and a
+        candidate much shorter or longer is another word ("legal": lege,
+        "staatssteun": staat), not the one meant.
         """
-        if not self.alike or word in self.alike:
+        if self.begins or not self.alike or word in self.alike:
             return ""
-        return max(self.alike, key=lambda known: difflib.SequenceMatcher(None, word, known).ratio())
+        likeness = {known: difflib.SequenceMatcher(None, word, known).ratio() for known in self.alike}
+        best = max(self.alike, key=likeness.get)  # a tie goes to the most alike by trigrams
+        return best if likeness[best] >= MIN_LIKENESS else ""
 
 
 class SearchWord(models.Model):
@@ -272,6 +282,9 @@ class SearchWord(models.Model):
 
 # Trigram similarity from which a known word is a candidate for a mistyped one.
 TYPO_THRESHOLD = 0.3
+# How alike (difflib's ratio) a correction must be: one wrong, missing, extra
+# or swapped letter in a word of five or more letters stays above it.
+MIN_LIKENESS = 0.75
 # Shorter words have too many near neighbours to guess which one was meant.
 SHORTEST_CORRECTED = 5
 # A compound is split into at most this many known words, each at least as
