@@ -162,6 +162,10 @@ class _TopLevel(HTMLParser):
         self.handle_data(f"&#{name};")
 
 
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BOLD_LINE = re.compile(r"<p>\s*<(strong|b)>[^<]*</\1>\s*</p>")
+
+
 def html_blocks(html):
     """Blocks of sanitised HTML: each paragraph, heading and list item on its own."""
     parser = _TopLevel()
@@ -180,7 +184,10 @@ def html_blocks(html):
         else:
             number = 0
             tag = re.match(r"<(\w+)", part).group(1)
-            kind = {"h2": "h", "h3": "h", "h4": "h", "blockquote": "quote", "pre": "pre"}.get(tag, "p")
+            kind = {"blockquote": "quote", "pre": "pre"}.get(tag, "h" if tag in HEADINGS else "p")
+            if kind == "p" and BOLD_LINE.fullmatch(part):
+                # A line wholly in bold ("**Tips uit de workshop**") is written as a heading.
+                kind = "h"
             if kind == "pre":
                 text = unescape(nh3.clean(part, tags=set())).strip("\n")
             elif tag == "table":

@@ -163,6 +163,15 @@ def test_lists_are_split_into_items_and_numbered_lists_keep_their_numbers():
     assert blocks[3].html == "<ul><li>los</li></ul>"
 
 
+def test_a_line_wholly_in_bold_is_a_heading_that_never_ends_a_face():
+    blocks = html_blocks("<p><strong>Tips uit de workshop</strong></p><p>Eerst <strong>dit</strong>.</p>")
+    assert [block.kind for block in blocks] == ["h", "p"]
+    # The bold line would fit as the last block of the first face; it goes along with its tips.
+    room = Block("", "woord " * 30).height_pt(9.5) + blocks[0].height_pt(9.5)
+    faces = print_layout._fill([Block("", "woord " * 30), blocks[0], Block("", "tip " * 30, "li")], 9.5, room)
+    assert [[block.kind for block in face] for face in faces] == [["p"], ["h", "li"]]
+
+
 def test_a_heading_block_height_grows_with_its_text():
     short, long = Block("", "Kort"), Block("", "woord " * 100)
     assert long.height_pt(9.5) > short.height_pt(9.5) > 0
