@@ -1,5 +1,6 @@
 """Findings of an attack on the running site in stop 35, each with the test that failed before its fix."""
 
+import json
 import re
 
 import pytest
@@ -51,3 +52,16 @@ def test_a_request_with_too_many_values_gets_a_dutch_page(settings):
     response = client.get("/zoeken/?" + "&".join(f"x{number}=1" for number in range(1100)))
     assert response.status_code == 400
     assert "Dit verzoek kunnen we niet lezen" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/zoeken/", "/api/zoeken/"])
+def test_an_unknown_sort_and_a_page_past_the_end_are_named_not_silently_changed(client, make_card, path):
+    make_card(title="Geld op tafel")
+    content = client.get(path, {"q": "geld", "sort": "newest", "page": "99"}).content.decode()
+    if path.startswith("/api/"):
+        content = json.dumps(json.loads(content)["notices"], ensure_ascii=False)
+    assert "De sortering “newest” bestaat niet; de resultaten staan op relevantie." in content
+    assert "De pagina “99” bestaat niet; pagina 1 wordt getoond." in content
+    # A page that exists, and a known sort, say nothing.
+    plain = client.get(path, {"q": "geld", "sort": "date", "page": "1"}).content.decode()
+    assert "bestaat niet" not in plain

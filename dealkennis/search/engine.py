@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dealkennis.caching import ContentVersion, audience
 from dealkennis.db import aside
-from dealkennis.filters import ItemFilters
+from dealkennis.filters import ItemFilters, echoed
 from dealkennis.models import knowledge_models
 from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions, wordvectors
 from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
@@ -97,6 +98,11 @@ def search(user, request: SearchRequest, programmes, version=None) -> SearchOutc
 
     paginator = Paginator(range(outcome.total), settings.PAGE_SIZE)
     outcome.page = paginator.get_page(request.page)
+    if request.page and request.page != str(outcome.page.number):
+        outcome.notices.append(
+            _("De pagina “%(value)s” bestaat niet; pagina %(number)s wordt getoond.")
+            % {"value": echoed(request.page, 20), "number": outcome.page.number}
+        )
     start, end = outcome.page.start_index() - 1, outcome.page.end_index()
     if end <= len(found["rows"]) or len(found["rows"]) >= outcome.total:
         rows = found["rows"][start:end]

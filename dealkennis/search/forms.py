@@ -58,6 +58,11 @@ class SearchForm(forms.Form):
 
     def clean_sort(self):
         sort = self.cleaned_data["sort"]
+        if sort and sort not in SORTS:
+            self.notices.append(
+                _("De sortering “%(value)s” bestaat niet; de resultaten staan op relevantie.")
+                % {"value": echoed(sort, 50)}
+            )
         return sort if sort in SORTS else "relevance"
 
     def search_request(self):
