@@ -66,8 +66,7 @@ class AskForm(forms.ModelForm):
         return text
 
     def clean_asked_from(self):
-        asked_from = (self.cleaned_data.get("asked_from") or "").replace("\x00", " ")
-        return " ".join(asked_from.split())[:GAP_QUERY_MAX]
+        return searched(self.cleaned_data.get("asked_from"))
 
     def save(self, commit=True):
         question = super().save(commit=False)
@@ -76,3 +75,8 @@ class AskForm(forms.ModelForm):
         if commit:
             question.save()
         return question
+
+
+def searched(query):
+    """The search a question was asked from, as it is kept: single spaces, no NUL, cut to fit."""
+    return " ".join((query or "").replace("\x00", " ").split())[:GAP_QUERY_MAX]

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from dealkennis.models import Programme
 from dealkennis.security import client_ip, over_limit
 from questions import drafts, gaps
-from questions.forms import AskForm
-from questions.models import GAP_QUERY_MAX, SearchGap
+from questions.forms import AskForm, searched
+from questions.models import SearchGap
 
 # Questions one visitor may send per hour: enough for a person, not for a script.
 ASK_LIMIT = 5
@@ -28,7 +28,7 @@ def _too_many(request):
 
 def ask(request):
     query = request.GET.get("q", "").replace("\x00", " ")
-    initial = {"text": query[:500], "asked_from": " ".join(query.split())[:GAP_QUERY_MAX]}
+    initial = {"text": query[:500], "asked_from": searched(query)}
     # Only a slug can name a programme; anything else (a NUL byte) is no programme.
     if (slug := request.GET.get("programme")) and slug_re.fullmatch(slug):
         initial["programme"] = Programme.objects.filter(slug=slug).first()
