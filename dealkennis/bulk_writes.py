@@ -5,6 +5,7 @@ checked; whatever the signals would have kept in step it does itself.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
@@ -59,9 +60,7 @@ def update_in_bulk(model, items, names):
     quote = connection.ops.quote_name
     key = model._meta.pk
     fields = [model._meta.get_field(name) for name in names]
-    values = ", ".join(
-        f"unnest(%s::{field.db_type(connection)}[]) AS {quote(field.column)}" for field in [key, *fields]
-    )
+    values = ", ".join(f"{_unnested(field, connection)} AS {quote(field.column)}" for field in [key, *fields])
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in fields)
     statement = (
         f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} FROM (SELECT {values}) AS v"  # noqa: S608
@@ -72,11 +71,23 @@ def update_in_bulk(model, items, names):
             batch = items[start : start + BATCH]
             cursor.execute(
                 statement,
-                [
-                    [field.get_db_prep_save(getattr(item, field.attname), connection) for item in batch]
-                    for field in [key, *fields]
-                ],
+                [[_prepared(field, item, connection) for item in batch] for field in [key, *fields]],
             )
+
+
+def _unnested(field, connection):
+    db_type = field.db_type(connection)
+    if isinstance(field, ArrayField):
+        # unnest() flattens an array of arrays: each array goes as its text instead.
+        return f"unnest(%s::text[])::{db_type}"
+    return f"unnest(%s::{db_type}[])"
+
+
+def _prepared(field, item, connection):
+    value = field.get_db_prep_save(getattr(item, field.attname), connection)
+    if isinstance(field, ArrayField):
+        return "{" + ",".join(str(element) for element in value) + "}"
+    return value
 
 
 def database_message(error):

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
@@ -211,6 +212,10 @@ class KnowledgeItem(models.Model):
     # generated search vector can only read columns of its own row.
     search_context = models.TextField(editable=False, blank=True, default="")
     search_tags = models.TextField(editable=False, blank=True, default="")
+    # The ids of the item's tags, copied with their names: counting the tag
+    # facet over thousands of matches reads them from the rows it reads
+    # anyway, where looking up each match's links took a third of its time.
+    tag_ids = ArrayField(models.IntegerField(), editable=False, blank=True, default=list)
     # Title, tags and summary folded to unaccented lowercase: with the body, the
     # source of the words that typo correction knows (SearchWord).
     fuzzy_text = models.TextField(editable=False, blank=True, default="")
@@ -376,18 +381,21 @@ class KnowledgeItem(models.Model):
     def build_fuzzy_text(self):
         return fold(f"{self.title} {self.search_tags} {self.summary}")
 
-    def set_search_tags(self, names):
-        self.search_tags = " ".join(sorted(names))
+    def set_search_tags(self, tags):
+        """Copy these tags (Tag objects, all of the item's) into the fields that search reads."""
+        tags = list(tags)
+        self.search_tags = " ".join(sorted(tag.name for tag in tags))
+        self.tag_ids = sorted({tag.pk for tag in tags})
         self.fuzzy_text = self.build_fuzzy_text()
 
     @classmethod
     def refresh_search_tags(cls, pks):
-        """Copy the current tag names of these items into the text that search reads; return them."""
+        """Copy the current tags of these items (names and ids) into the fields search reads; return them."""
         items = list(cls.objects.filter(pk__in=pks).without_search_fields().prefetch_related("tags"))
         for item in items:
-            item.set_search_tags(tag.name for tag in item.tags.all())
+            item.set_search_tags(item.tags.all())
         before = stored_vocabulary(cls, pks)
-        cls.objects.bulk_update(items, ["search_tags", "fuzzy_text"], batch_size=500)
+        cls.objects.bulk_update(items, ["search_tags", "tag_ids", "fuzzy_text"], batch_size=500)
         SearchWord.replace(before, stored_vocabulary(cls, pks))
         return items
 

@@ -316,7 +316,7 @@ class KnowledgeItemResource(resources.ModelResource):
             if entry.tag_names is not None:
                 chosen = (tags[name.lower()] for name in entry.tag_names)
                 entry.tags = list({tag.pk: tag for tag in chosen}.values())
-                entry.item.set_search_tags(tag.name for tag in entry.tags)
+                entry.item.set_search_tags(entry.tags)
             entry.item.prepare_for_save()
             entry.item.updated_at = now
         updated = [entry.item for entry in self.pending if not entry.new]

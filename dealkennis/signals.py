@@ -37,11 +37,25 @@ def refresh_tags_in_search(sender, instance, raw=False, **kwargs):
 
 @receiver(tags_changed)
 def refresh_changed_tags_in_search(sender, instance, **kwargs):
-    # The item a form, an import or a revision holds gets the new names too,
-    # so a later save or snapshot of it does not carry the old ones.
-    for item in sender.refresh_search_tags([instance.pk]):
-        instance.search_tags, instance.fuzzy_text = item.search_tags, item.fuzzy_text
+    _refresh_tag_copies(sender, instance)
     embed_after_commit(sender, [instance.pk])
+
+
+# A history restore or recover (django-reversion) writes the old row back raw,
+# with the tag copies it had then; the tag links are not part of the history
+# and stay as they are, so the copies are taken from them again.
+@receiver(post_save)
+def refresh_restored_item_tags(sender, instance, raw=False, **kwargs):
+    if raw and isinstance(instance, KnowledgeItem):
+        _refresh_tag_copies(sender, instance)
+
+
+def _refresh_tag_copies(model, instance):
+    # The item a form, an import or a revision holds gets the new copies too,
+    # so a later save or snapshot of it does not carry the old ones.
+    for item in model.refresh_search_tags([instance.pk]):
+        for name in ("search_tags", "tag_ids", "fuzzy_text"):
+            setattr(instance, name, getattr(item, name))
 
 
 @receiver(post_save, sender=Tag)

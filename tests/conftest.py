@@ -5,11 +5,13 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django.test import Client
 from django.utils import translation
+from psycopg.pq import TransactionStatus
 
 from cards.models import Card
 from dealkennis.caching import clear_caches
@@ -47,6 +49,44 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+INERROR = TransactionStatus.INERROR
+# Every item whose copied tags (ids and names) differ from its tag links.
+TAG_COPIES_DIFFER = """
+SELECT %(table)s, item.id, item.tag_ids, item.search_tags FROM {table} AS item
+LEFT JOIN LATERAL (
+    SELECT coalesce(array_agg(DISTINCT tag.id ORDER BY tag.id), '{{}}') AS ids,
+        coalesce(string_agg(tag.name, ' ' ORDER BY tag.name COLLATE "C"), '') AS names
+    FROM taggit_taggeditem AS link JOIN taggit_tag AS tag ON tag.id = link.tag_id
+    WHERE link.content_type_id = %(type)s AND link.object_id = item.id
+) AS links ON TRUE
+WHERE item.tag_ids <> links.ids OR item.search_tags <> links.names
+"""
+
+
+@pytest.fixture(autouse=True)
+def tag_copies_match_links(request):
+    """After every test with a database: each item's `tag_ids` and `search_tags` match its tag links.
+
+    The tag facet counts `tag_ids` and search reads `search_tags`, while pages
+    and filters read the links; every path that changes tags, including the
+    ones a test was not written for, must keep them in step.
+    """
+    if "_django_db_helper" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    if connection.connection is None or connection.connection.info.transaction_status == INERROR:
+        return  # a test that ends in a failed transaction (on purpose) leaves nothing to check
+    differ = []
+    with connection.cursor() as cursor:
+        for model in (Card, Lesson):
+            table, kind = model._meta.db_table, ContentType.objects.get_for_model(model).pk
+            cursor.execute(TAG_COPIES_DIFFER.format(table=table), {"table": table, "type": kind})
+            differ += cursor.fetchall()
+    assert not differ, f"tag copies differ from the links: {differ[:5]}"
 
 
 @pytest.fixture(autouse=True)

@@ -114,8 +114,9 @@ class Generator:
             "published_at": published,
             "search_context": " ".join(filter(None, [programme.name, deal.name if deal else ""])),
             "search_tags": " ".join(tags),
+            "tag_ids": sorted(self.tag_ids[name] for name in tags),
         }
-        return values, [self.tag_ids[name] for name in tags]
+        return values, values["tag_ids"]
 
     def lesson(self, number):
         values, tags = self.common(number, "l")
