@@ -6,6 +6,7 @@ conftest checks the copies after every test that uses the database.
 """
 
 import reversion
+from django.db import connection
 from reversion.models import Version
 from taggit.models import Tag
 
@@ -55,3 +56,14 @@ def test_the_tag_facet_counts_the_copied_ids(client, make_card, make_lesson):
     assert dict(outcome.facets["tags"]) == {"regio": 1, "zorg": 2}
     # Put back, or the check after the test would (rightly) fail.
     Card.refresh_search_tags(Card.objects.filter(title="Heisessie twee").values("pk"))
+
+
+def test_the_tag_ids_stay_in_the_row(db):
+    # The tables move every other text out to TOAST (toast_tuple_target 128):
+    # there, reading the ids cost the facets a TOAST lookup per match.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attrelid::regclass::text, attstorage FROM pg_attribute"
+            " WHERE attname = 'tag_ids' AND attrelid IN ('cards_card'::regclass, 'lessons_lesson'::regclass)"
+        )
+        assert dict(cursor.fetchall()) == {"cards_card": "p", "lessons_lesson": "p"}

@@ -29,5 +29,11 @@ class Migration(migrations.Migration):
                 base_field=models.IntegerField(), blank=True, default=list, editable=False, size=None
             ),
         ),
+        # Kept in the row, never moved out to TOAST like the other texts
+        # (0003_narrow_rows): the facets read it for thousands of matches.
+        migrations.RunSQL(
+            "ALTER TABLE cards_card ALTER COLUMN tag_ids SET STORAGE PLAIN",
+            "ALTER TABLE cards_card ALTER COLUMN tag_ids SET STORAGE EXTENDED",
+        ),
         migrations.RunSQL(COPY_TAG_IDS, migrations.RunSQL.noop),
     ]
