@@ -109,9 +109,8 @@ SAME_CLASSIFICATION_SQL = """
     )"""
 SCORED_SQL = """
     SELECT %s AS content_type_id, item.slug, item.{name} AS title, item.programme_id, item.published_at, (
-        SELECT count(*) FROM {tagged} AS shared
-        WHERE shared.content_type_id = %s AND shared.object_id = item.id
-            AND shared.tag_id IN (SELECT tag_id FROM item_tags)
+        SELECT count(*) FROM unnest(item.tag_ids) AS shared (tag_id)
+        WHERE shared.tag_id IN (SELECT tag_id FROM item_tags)
     ) AS shared_tags,
     (item.stream = %s)::int + (item.mode = %s)::int + (item."order" = %s)::int + (item.level = %s)::int
         AS shared_axes,
@@ -193,12 +192,9 @@ def _related_rows(item, user, limit, types):
             nearest_params += [content_type.pk, *visible_params, same_type, item.pk, MEANING_CANDIDATES]
             closeness, closeness_params = CLOSENESS_SQL, [MEANING_SPREAD, content_type.pk]
         scored.append(
-            SCORED_SQL.format(
-                tagged=tagged, table=table, visible=visible, closeness=closeness, name=quote(model.name_field)
-            )
+            SCORED_SQL.format(table=table, visible=visible, closeness=closeness, name=quote(model.name_field))
         )
         scored_params += [
-            content_type.pk,
             content_type.pk,
             *(getattr(item, axis) for axis in AXES),
             item.programme_id,
