@@ -76,10 +76,20 @@ PRINT_LIMIT = 60
 SELECTION_READ = 200
 
 
-def _wanted(request):
-    """The ticked slugs (`kaart`, or the older `slug`), each once, in the order ticked."""
+def _wanted(request, notices):
+    """The ticked slugs (`kaart`, or the older `slug`), each once, in the order ticked.
+
+    Only the first SELECTION_READ are read; more are told, so that the count of
+    skipped cards below never stands for the ones not read.
+    """
     ticked = [slug.strip() for slug in request.GET.getlist("kaart") + request.GET.getlist("slug")]
-    return list(dict.fromkeys(slug for slug in ticked if slug))[:SELECTION_READ]
+    wanted = list(dict.fromkeys(slug for slug in ticked if slug))
+    if len(wanted) > SELECTION_READ:
+        notices.append(
+            _("Je hebt meer dan %(n)s kaarten aangevinkt; alleen de eerste %(n)s zijn bekeken.")
+            % {"n": SELECTION_READ}
+        )
+    return wanted[:SELECTION_READ]
 
 
 def _selected(request, wanted, notices):
@@ -127,7 +137,7 @@ def print_deck(request):
     rather than taken for "everything".
     """
     notices = []
-    wanted = _wanted(request)
+    wanted = _wanted(request, notices)
     if wanted:
         cards = _selected(request, wanted, notices)
     elif "selectie" in request.GET:

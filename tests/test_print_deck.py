@@ -50,6 +50,22 @@ def test_unknown_and_invisible_cards_are_skipped_with_one_notice_that_names_none
     assert internal.slug not in deck and "bestaat-niet" not in deck and "script" not in deck
 
 
+def test_ticking_more_cards_than_are_read_is_told_apart_from_skipped_ones(client, make_card):
+    card = make_card(title="Openbaar")
+    ticked = [card.slug, *(f"kaart-{n}" for n in range(views.SELECTION_READ))]
+    page = client.get("/kaarten/afdrukken/", {"kaart": ticked}).content.decode()
+    assert printed_questions(page) == [card.question]
+    assert f"Je hebt meer dan {views.SELECTION_READ} kaarten aangevinkt" in page
+    # Of the cards read, one is printed; the rest (not the ones never read) were skipped.
+    assert f"{views.SELECTION_READ - 1} kaarten uit je selectie bestaan niet" in page
+
+
+def test_ticking_as_many_cards_as_are_read_says_nothing_about_more(client, make_card):
+    ticked = [make_card(title="Openbaar").slug, *(f"kaart-{n}" for n in range(views.SELECTION_READ - 1))]
+    page = client.get("/kaarten/afdrukken/", {"kaart": ticked}).content.decode()
+    assert "Je hebt meer dan" not in page
+
+
 def printed_questions(page):
     return re.findall(r'<h2 class="print-card-question">([^<]*)</h2>', page)
 
