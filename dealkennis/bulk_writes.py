@@ -86,7 +86,9 @@ def _unnested(field, connection):
 def _prepared(field, item, connection):
     value = field.get_db_prep_save(getattr(item, field.attname), connection)
     if isinstance(field, ArrayField):
-        return "{" + ",".join(str(element) for element in value) + "}"
+        # An array literal with every element quoted, so that no element's text can end it early.
+        quoted = (str(element).replace("\\", "\\\\").replace('"', '\\"') for element in value)
+        return "{" + ",".join(f'"{element}"' for element in quoted) + "}"
     return value
 
 
