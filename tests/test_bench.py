@@ -117,6 +117,12 @@ def test_generate_corpus_and_bench(tmp_path):
         assert size["pages_uncached_p95_ms"][name] >= size["pages_uncached_p50_ms"][name] > 0
         assert size["pages_uncached_n"][name] == size["pages_n"][name] == 3  # fast pages: every run
     assert "search cold p95 rare" in output and "page uncached p95 card" in output
+    # The host's speed around the figures, in CPU time: the model where it runs, and plain Python.
+    for check in (size["host_before"], size["host_after"]):
+        assert check["python_cpu_ms"] > 0
+        assert (check["embedding_cpu_ms"] is None) != embedding.model_available()
+        assert check["embedding_cpu_ms"] is None or check["embedding_cpu_ms"] > 0
+    assert "host check, CPU ms p50: before " in output
 
     # Measuring someone else's corpus: a corpus of another size is refused, never replaced.
     with pytest.raises(CommandError, match="not a corpus of 300"):
@@ -133,7 +139,9 @@ def test_generate_corpus_and_bench(tmp_path):
         *("--per-class", "2", "--seed", "3", "--json", str(cold), "--allow-test-database"),
         stdout=StringIO(),
     )
-    figures = json.loads(cold.read_text())["classes"]
+    cold_result = json.loads(cold.read_text())
+    assert cold_result["host_before"]["python_cpu_ms"] > 0 and cold_result["host_after"]["python_cpu_ms"] > 0
+    figures = cold_result["classes"]
     assert set(figures) == set(CLASSES)
     assert all(class_figures["n"] == 2 for class_figures in figures.values())
     assert all(

@@ -8,6 +8,7 @@ import django
 import psutil
 from django.db import connection
 
+from dealkennis.content.bench.host import describe
 from dealkennis.content.bench.pages import PAGES
 from dealkennis.content.bench.queries import CLASSES
 from dealkennis.content.bench.timing import percentile
@@ -115,6 +116,8 @@ def print_size(write, size, result, classes):
     write(f"tantivy index build: {result['tantivy_index_s']} s")
     before, after = result["load_average_before"], result["load_average_after"]
     write(f"load average before {fmt_load(before)}, after {fmt_load(after)}")
+    host_before, host_after = describe(result["host_before"]), describe(result["host_after"])
+    write(f"host check, CPU ms p50: before {host_before}; after {host_after}")
     if "http_rps" in result:
         write(
             f"http (gunicorn, 2 workers): {result['http_rps']} req/s, "
@@ -167,6 +170,9 @@ def print_targets(write, results):
         f"< {TARGETS['worker_rss_mb']} MB per worker. Cached figures are shown above, never checked here."
     )
     for size, result in results["sizes"].items():
-        write(f"  {size} (load average {fmt_load(result['load_average_after'])}):")
+        write(
+            f"  {size} (load average {fmt_load(result['load_average_after'])}; "
+            f"host {describe(result['host_before'])} before, {describe(result['host_after'])} after):"
+        )
         for text, passed in target_checks(result):
             write(f"    {'ok    ' if passed else 'MISSED'} {text}")

@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 
 from cards.models import Card
 from dealkennis.content import corpus, sampler
-from dealkennis.content.bench import alternatives, cold, load, pages, report
+from dealkennis.content.bench import alternatives, cold, host, load, pages, report
 from dealkennis.content.bench.queries import PER_CLASS, choose_queries, params_of, visible_count
 from dealkennis.search.meaning import semantic_available
 from lessons.models import Lesson
@@ -86,6 +86,8 @@ def bench_size(size, runs, http_seconds, seed, per_class, generate, stdout, styl
         result["generate_s"] = generate_s
     result.update(visible_items=visible_count(), meaning=semantic_available(), per_class=per_class)
 
+    # The host's speed drifts: its speed around this size's figures goes with them.
+    result["host_before"] = host.host_check()
     classes, records = headline(seed, per_class)
     client = Client()
     # The site's pages before the alternatives: icontains reads every item's
@@ -103,6 +105,7 @@ def bench_size(size, runs, http_seconds, seed, per_class, generate, stdout, styl
         else:
             result.update(http)
     result["load_average_after"] = os.getloadavg()
+    result["host_after"] = host.host_check()
     report.print_size(stdout.write, size, result, classes)
     return result, classes
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from dealkennis.content.bench.host import describe, host_check
 from dealkennis.content.bench.queries import CLASSES, PER_CLASS
 from dealkennis.content.bench.report import summarise
 from dealkennis.content.bench.run import headline, measured_settings
@@ -30,9 +31,12 @@ class Command(BaseCommand):
         prepare_database(options["allow_test_database"])
         load = os.getloadavg()
         with measured_settings():
+            before = host_check()
             classes, records = headline(options["seed"], options["per_class"])
+            after = host_check()
         figures = summarise(records)
         self.stdout.write(f"search by meaning: {'on' if semantic_available() else 'off'}; load {load}")
+        self.stdout.write(f"host check, CPU ms p50: before {describe(before)}; after {describe(after)}")
         self.stdout.write(
             "ms p50 / p95: cold page (p50 of: the model's embedding, the part of it the page waited for,"
             " sql, python) and the same query cached"
@@ -50,4 +54,5 @@ class Command(BaseCommand):
             )
         if options["json"]:
             result = {"meaning": semantic_available(), "load": load, "classes": figures, "queries": classes}
+            result.update(host_before=before, host_after=after)
             options["json"].write_text(json.dumps(result, indent=1, ensure_ascii=False))
