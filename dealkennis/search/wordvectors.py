@@ -10,8 +10,8 @@ have found; only the time differs.
 
 Only the public vocabulary: a word that only internal items hold would
 otherwise be answered faster than a word nobody uses, telling an anonymous
-reader that it exists. The model is part of the key: vectors of another
-model are never read, and the next `fill` replaces them.
+reader that it exists. The model is part of the key (`embedding.vectors_key`):
+vectors of another model are never read, and the next `fill` replaces them.
 
 The model is a part of the dealkennis app; `dealkennis.models` imports it.
 """
@@ -34,7 +34,7 @@ LONGEST = 100
 
 
 class WordVector(models.Model):
-    """One word of the public vocabulary as a query, embedded by `backend` (`embedding.backend_path`)."""
+    """One word of the public vocabulary as a query, embedded by `backend` (`embedding.vectors_key`)."""
 
     word = models.CharField(max_length=LONGEST, primary_key=True)
     backend = models.CharField(max_length=200)
@@ -60,7 +60,7 @@ def stored(text):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT vector FROM {table} WHERE word = %s AND backend = %s",  # noqa: S608 - a model's table
-            [text, embedding.backend_path()],
+            [text, embedding.vectors_key()],
         )
         row = cursor.fetchone()
     if row is None:
@@ -85,7 +85,7 @@ def fill(progress=None):
     `progress(n)` is told of every batch written. Raises
     `embedding.EmbeddingUnavailable` when the model cannot run.
     """
-    backend = embedding.backend_path()
+    backend = embedding.vectors_key()
     public = SearchWord.objects.filter(audience="public")
     WordVector.objects.exclude(backend=backend).delete()
     WordVector.objects.exclude(word__in=public.values("word")).delete()
