@@ -460,12 +460,20 @@ def _misses(client, queries):
 
 
 def test_success_rate(client, demo_content, meaning_search):
-    """The share of queries with an expected item in the top 3 (`pytest -s` shows it)."""
-    misses = _misses(client, QUERIES)
-    rate = 1 - len(misses) / len(QUERIES)
-    print(f"\nSearch by meaning: {len(QUERIES) - len(misses)}/{len(QUERIES)} = {rate:.0%} in the top {TOP_N}")
+    """The share of queries with an expected item in the top 3 (`pytest -s` shows it).
+
+    A query tied at the cut (TIED_AT_THE_CUT) counts on neither side: whether
+    it hits depends on the CPU's fourth decimal, and with it in the count the
+    rate passed on one machine and failed on the next with the same code.
+    """
+    counted = [(query, expected) for query, expected in QUERIES if query not in TIED_AT_THE_CUT]
+    misses = _misses(client, counted)
+    rate = 1 - len(misses) / len(counted)
+    print(f"\nSearch by meaning: {len(counted) - len(misses)}/{len(counted)} = {rate:.0%} in the top {TOP_N}")
     for query, top in misses:
         print(f"  miss: {query!r} -> {top}")
+    for query, top in _misses(client, [(q, e) for q, e in QUERIES if q in TIED_AT_THE_CUT]):
+        print(f"  tied at the cut, missed on this CPU: {query!r} -> {top}")
     assert rate >= MIN_SUCCESS_RATE
 
 
