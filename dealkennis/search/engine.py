@@ -20,7 +20,7 @@ from dealkennis.caching import ContentVersion, audience
 from dealkennis.db import aside
 from dealkennis.filters import ItemFilters, echoed
 from dealkennis.models import knowledge_models
-from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions, wordvectors
+from dealkennis.search import embedding, estimate, hybrid, ranking, suggestions, window, wordvectors
 from dealkennis.search.facets import (  # noqa: F401 - facet_groups is part of the engine's API
     TAG_FACET_SIZE,
     added,
@@ -158,11 +158,15 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, meaning_ahea
     # or else the word matches' facets; the few items found by meaning alone
     # are added after.
     sample = tsquery is not None and row_limit is None
-    sampled, counted = _counts_ahead(base, matched, tsquery, terms, programmes, newest, sample, by_meaning)
+    narrowed = bool(filters.active)
+    args = (base, matched, tsquery, terms, programmes, newest, narrowed)
+    sampled, counted = _counts_ahead(*args, sample=sample, by_meaning=by_meaning)
     # One word found nowhere, most likely a typo: its correction is found and
     # counted while the query embeds (the typo's meaning still counts).
     early = counted is not None and not counted["total"] and len(words) == 1 and row_limit is None
-    correction = _correction(user, base, terms, words, 0, programmes, newest, count=True) if early else None
+    correction = (
+        _correction(user, base, terms, words, 0, programmes, newest, narrowed, count=True) if early else None
+    )
     meaning, held = _meaning(meaning_ahead, base, filtered) if by_meaning else ({}, {})
     if sampled is not None:
         args = (found, base, tsquery, terms, meaning, programmes, query, sort, CACHED_ROWS)
@@ -227,6 +231,9 @@ def _found(user, query, filters, kind, sort, programmes, row_limit, meaning_ahea
             joined = _joined(matched, base, meaning)
             ordered = ranking.ordered_rows(joined, rank_query, held_words, sort, facets["total"], limit)
             rows = [tuple(row[:2]) for row in ordered[:limit]]
+    if facets.get("estimated"):
+        found["estimated"] = True
+        facets = estimate.rounded({**facets})
     found.update(facets=facets, total=facets["total"], rows=rows[:limit])
     return found
 
@@ -243,7 +250,7 @@ class _Correction:
     counted: dict | None = None
 
 
-def _correction(user, base, terms, words, word_total, programmes, newest, count=False):
+def _correction(user, base, terms, words, word_total, programmes, newest, narrowed=False, count=False):
     """The corrected query, offered only when it leads to more of what this reader may see; else None.
 
     With `count` (only for words that found nothing), its counts are read
@@ -258,22 +265,29 @@ def _correction(user, base, terms, words, word_total, programmes, newest, count=
     correction = _Correction(text, query, _matching(base, query))
     if not count:
         return correction if estimate.more_than(correction.matched, word_total) else None
-    args = (base, correction.matched, query, text, programmes, newest)
+    args = (base, correction.matched, query, text, programmes, newest, narrowed)
     correction.sampled, correction.counted = _counts_ahead(*args, sample=True, by_meaning=True)
     # A sample is only taken of very many matches.
     return correction if correction.sampled is not None or correction.counted["total"] else None
 
 
-def _counts_ahead(base, matched, tsquery, terms, programmes, newest, sample, by_meaning):
+def _counts_ahead(base, matched, tsquery, terms, programmes, newest, narrowed, sample, by_meaning):
     """(sample, facets) read before the items found by meaning, each None when not read.
 
-    With `sample`, the sample of a search with very many matches
-    (`estimate.sample`); else, when searching by meaning, the word matches'
-    facets, all tags kept: the few items found by meaning alone are added later.
+    With `sample`, a search with many matches and no filters counts them
+    among the newest items (`window`); else one with very many takes a
+    sample (`estimate.sample`). The word matches' facets, all tags kept, are
+    read when counted in a window or when searching by meaning: the few items
+    found by meaning alone are added later.
     """
-    sampled = estimate.sample(base, tsquery, estimate.expectation(base, tsquery, terms)) if sample else None
-    counted = None
-    if by_meaning and sampled is None:
+    sampled = found_windows = counted = None
+    if sample:
+        expected = estimate.expectation(base, tsquery, terms)
+        found_windows = window.windows(base, expected, narrowed)
+        sampled = None if found_windows else estimate.sample(base, tsquery, expected)
+    if found_windows:
+        counted = window.counted(matched, found_windows, programmes, newest)
+    elif by_meaning and sampled is None:
         counted = count_facets(matched, programmes, newest=newest, tag_limit=None)
     return sampled, counted
 

@@ -13,7 +13,9 @@ that match. The total and every facet count are what that sample shows,
 scaled to all items the reader may see, and marked as estimates; when a kind
 has no more than `SAMPLE` such items, its counts are exact. When the sample
 holds fewer than `MIN_MATCHES` matches, the estimate would be too rough and
-the search counts exactly after all.
+the search counts exactly after all. A search without filters or phrases
+counts the matches among the newest items instead (`window`), which the GIN
+index finds without reading the others.
 
 What the sample reads is only what the reader may see: the estimate says
 nothing about items hidden from them (the statistics only choose the path).
@@ -83,8 +85,9 @@ def expectation(base, tsquery, terms):
     within = phrase_candidates(terms)
     holding = _holding([queryset.model for queryset in base.values()], within or tsquery)
     pools = [qs if within is None else qs.filter(search_vector=within) for qs in base.values()]
-    # For a phrase, also how many items the reader may see at all: the share of candidates.
-    everything = [] if within is None else list(base.values())
+    # For a phrase, also how many items the reader may see at all: the share
+    # of candidates; else how many items there are (`window`: the share holding the words).
+    everything = list(base.values()) if within is not None else _all([qs.model for qs in base.values()])
     return within, expected_rows([*holding, *pools, *everything])
 
 
@@ -200,6 +203,11 @@ def _holding(models, tsquery):
         (f"SELECT id FROM {quote(model._meta.db_table)} WHERE search_vector @@ {tsquery_sql}", params)  # noqa: S608
         for model in models
     ]
+
+
+def _all(models):
+    quote = connection.ops.quote_name
+    return [(f"SELECT id FROM {quote(model._meta.db_table)}", []) for model in models]  # noqa: S608
 
 
 def expected_rows(querysets):
@@ -342,7 +350,7 @@ def _estimate(kinds, found, sample_size, tags, visible, programmes):
     for index, source, name, count in tags:
         tag_counts[name] = tag_counts.get(name, 0) + count * weight(index, source)
     facets["tags"] = most_frequent(tag_counts, TAG_FACET_SIZE)
-    return rows, _rounded(facets) if facets["estimated"] else facets
+    return rows, rounded(facets) if facets["estimated"] else facets
 
 
 def _round(count):
@@ -351,11 +359,11 @@ def _round(count):
     return count if count < 100 else round(count, 2 - len(str(count)))
 
 
-def _rounded(facets):
-    for key, value in facets.items():
-        if isinstance(value, dict):
-            facets[key] = {name: _round(count) for name, count in value.items()}
-        elif key in ("total", "words"):
-            facets[key] = _round(value)
+def rounded(facets):
+    """Estimated counts rounded as a reader takes them (`_round`), in place."""
+    for key in ("type", "programme", *VOCABULARIES):
+        facets[key] = {name: _round(count) for name, count in facets[key].items()}
+    for key in ("total", "words"):
+        facets[key] = _round(facets[key])
     facets["tags"] = [(name, _round(count)) for name, count in facets["tags"]]
     return facets

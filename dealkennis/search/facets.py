@@ -49,7 +49,9 @@ def tally(facets, kind, programme_slug, vocabulary_values, share=1):
         facets[name][value] += share
 
 
-def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag_limit=TAG_FACET_SIZE):
+def count_facets(
+    matched, programmes, words=None, meaning=None, newest=None, tag_limit=TAG_FACET_SIZE, scale=None
+):
     """Counts per facet value over what matches: one statement, one pass over each model's matches.
 
     With `words` (a tsquery), "words" counts how many of the matches it
@@ -62,6 +64,8 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag
     the matches a second time (for a word in thousands of items, that second
     pass read every match's row again: most of the ranking statement's time).
     `tag_limit`: how many of the most frequent tags are kept (None: all).
+    With `scale` ({kind: how many items one match stands for}), each count
+    is scaled (`window`), and "read" says how many matches were counted.
     """
     facets = empty_facets(programmes)
     slugs = {programme.pk: programme.slug for programme in programmes}
@@ -120,12 +124,16 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag
     tags = Counter()
     facets["type"] = dict.fromkeys(kinds, 0)
     facets["meaning_words"] = []
+    shares = [1 if scale is None else scale[kind] for kind in kinds]
+    read = 0
     if newest:
         facets["newest"] = {kind: [] for kind in kinds}
     for index, *values, tag, count, grouping, ids in rows:
         if grouping is not None:
             column = _GROUPED[grouping]
             value = values[column]
+            read += count if column == _BY_WORDS else 0
+            count *= shares[index]
             if column == _BY_WORDS:
                 facets["type"][kinds[index]] += count
                 facets["total"] += count
@@ -135,12 +143,14 @@ def count_facets(matched, programmes, words=None, meaning=None, newest=None, tag
             else:
                 facets[_VOCABULARY_NAMES[column - 1]][value] += count
         elif tag is not None:
-            tags[tag] += count
+            tags[tag] += count * shares[index]
         elif ids is not None:
             facets["newest"][kinds[index]] = ids
         else:
             facets["meaning_words"].append([kinds[index], count])
     facets["tags"] = most_frequent(tags, tag_limit)
+    if scale is not None:
+        facets["read"] = read
     return facets
 
 
