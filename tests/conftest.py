@@ -19,6 +19,7 @@ from dealkennis.content.demo import load_demo_content
 from dealkennis.db import aside
 from dealkennis.models import Deal, Programme
 from dealkennis.roles import COORDINATOR, EDITOR, ROLE_PERMISSIONS, grant_roles
+from dealkennis.search import estimate
 from lessons.models import Lesson
 
 _sequence = itertools.count(1)
@@ -243,3 +244,21 @@ def demo_content(django_db_setup, django_db_blocker):
         counts = load_demo_content()
         yield counts
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def hundred_visible(monkeypatch):
+    """The statistics say 100 to every question of `estimate` (the test tables have none)."""
+    monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
+
+
+@pytest.fixture
+def search_page():
+    """The search page for a query, as a client sees it: (outcome, HTML)."""
+
+    def page(client, query, **params):
+        response = client.get("/zoeken/", {"q": query, **params})
+        assert response.status_code == 200
+        return response.context["outcome"], response.content.decode()
+
+    return page

@@ -25,20 +25,8 @@ def small_bounds(monkeypatch):
     monkeypatch.setattr(estimate, "MIN_MATCHES", 1)
 
 
-@pytest.fixture
-def hundred_visible(monkeypatch):
-    """PostgreSQL's statistics say: 100 of each kind (the test tables have no statistics)."""
-    monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
-
-
-def search_page(client, query, **params):
-    response = client.get("/zoeken/", {"q": query, **params})
-    assert response.status_code == 200
-    return response.context["outcome"], response.content.decode()
-
-
 def test_a_very_common_word_is_counted_from_the_newest_items_and_marked_as_estimated(
-    client, make_lesson, small_bounds, hundred_visible, settings
+    search_page, client, make_lesson, small_bounds, hundred_visible, settings
 ):
     settings.PAGE_SIZE = 2
     for number in range(10):
@@ -56,7 +44,7 @@ def test_a_very_common_word_is_counted_from_the_newest_items_and_marked_as_estim
 
 
 def test_estimated_counts_never_read_items_the_reader_may_not_see(
-    client, member_client, make_lesson, small_bounds
+    search_page, client, member_client, make_lesson, small_bounds
 ):
     for number in range(3):
         make_lesson(title=f"Heisessie openbaar {number}")
@@ -73,7 +61,7 @@ def test_estimated_counts_never_read_items_the_reader_may_not_see(
 
 
 def test_a_common_phrase_is_checked_on_the_newest_items_holding_its_words(
-    client, make_card, small_bounds, hundred_visible
+    search_page, client, make_card, small_bounds, hundred_visible
 ):
     make_card(title="Het team op heisessie")
     make_card(title="Een heisessie voor het hele team")
@@ -86,7 +74,7 @@ def test_a_common_phrase_is_checked_on_the_newest_items_holding_its_words(
 
 @pytest.mark.parametrize("walk", [False, True], ids=["gin-index", "date-index"])
 def test_a_common_phrase_finds_the_same_newest_candidates_however_they_are_found(
-    client, make_card, small_bounds, hundred_visible, monkeypatch, settings, walk
+    search_page, client, make_card, small_bounds, hundred_visible, monkeypatch, settings, walk
 ):
     settings.PAGE_SIZE = 3
     monkeypatch.setattr(estimate, "_walk", lambda candidates, total: walk)
@@ -114,7 +102,7 @@ def test_a_phrase_most_items_hold_walks_the_date_index_and_a_rarer_one_does_not(
 
 
 def test_too_few_matches_in_the_sample_are_counted_exactly(
-    client, make_card, make_lesson, small_bounds, monkeypatch
+    search_page, client, make_card, make_lesson, small_bounds, monkeypatch
 ):
     monkeypatch.setattr(estimate, "MIN_MATCHES", 30)
     for number in range(6):
@@ -133,7 +121,7 @@ def test_the_statistics_give_one_expectation_per_queryset():
 
 
 def test_an_estimated_search_sorted_by_date_shows_the_newest_matches_first(
-    client, make_lesson, small_bounds, hundred_visible, settings
+    search_page, client, make_lesson, small_bounds, hundred_visible, settings
 ):
     settings.PAGE_SIZE = 3
     make_lesson(title="Heisessie heisessie heisessie")
@@ -145,7 +133,7 @@ def test_an_estimated_search_sorted_by_date_shows_the_newest_matches_first(
 
 
 def test_estimated_tag_counts_are_scaled_from_the_sample_like_every_other_count(
-    client, make_lesson, small_bounds, hundred_visible
+    search_page, client, make_lesson, small_bounds, hundred_visible
 ):
     make_lesson(title="Heisessie oud", tags=["archief"])
     make_lesson(title="Heisessie een", tags=["vertrouwen"])

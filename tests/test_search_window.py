@@ -26,18 +26,6 @@ def small_window(monkeypatch):
     monkeypatch.setattr(estimate, "MIN_MATCHES", 1)
 
 
-@pytest.fixture
-def hundred_of_each(monkeypatch):
-    """The statistics say: 100 of each kind hold the words, may be seen, exist (no statistics here)."""
-    monkeypatch.setattr(estimate, "expected_rows", lambda querysets: [100] * len(querysets))
-
-
-def search_page(client, query, **params):
-    response = client.get("/zoeken/", {"q": query, **params})
-    assert response.status_code == 200
-    return response.context["outcome"], response.content.decode()
-
-
 def dated_lessons(make_lesson, titles, **values):
     start = timezone.now() - timedelta(days=100)
     return [
@@ -47,7 +35,7 @@ def dated_lessons(make_lesson, titles, **values):
 
 
 def test_a_word_in_many_items_is_counted_among_the_newest_and_marked_as_estimated(
-    client, make_lesson, small_window, hundred_of_each, settings
+    search_page, client, make_lesson, small_window, hundred_visible, settings
 ):
     settings.PAGE_SIZE = 2
     dated_lessons(make_lesson, [f"Heisessie {number}" for number in range(10)])
@@ -62,7 +50,9 @@ def test_a_word_in_many_items_is_counted_among_the_newest_and_marked_as_estimate
     assert data["estimated"] is True and data["total"] == 100
 
 
-def test_only_the_windows_matches_are_counted_and_scaled(client, make_lesson, small_window, hundred_of_each):
+def test_only_the_windows_matches_are_counted_and_scaled(
+    search_page, client, make_lesson, small_window, hundred_visible
+):
     titles = ["Heisessie oud", "Heisessie", "Iets anders", "Heisessie", "Nog iets anders"]
     dated_lessons(make_lesson, titles)
     outcome, _page = search_page(client, "heisessie")
@@ -72,7 +62,7 @@ def test_only_the_windows_matches_are_counted_and_scaled(client, make_lesson, sm
 
 
 def test_the_window_holds_only_what_the_reader_may_see(
-    client, member_client, make_lesson, small_window, hundred_of_each, settings
+    search_page, client, member_client, make_lesson, small_window, hundred_visible, settings
 ):
     settings.PAGE_SIZE = 4  # a page the window's matches fill
     dated_lessons(make_lesson, [f"Heisessie openbaar {number}" for number in range(4)], tags=["open"])
@@ -89,7 +79,7 @@ def test_the_window_holds_only_what_the_reader_may_see(
 
 
 def test_a_kind_with_no_more_items_than_its_window_is_counted_exactly(
-    client, make_lesson, make_card, small_window, hundred_of_each
+    search_page, client, make_lesson, make_card, small_window, hundred_visible
 ):
     dated_lessons(make_lesson, [f"Heisessie {number}" for number in range(6)])
     make_card(title="Heisessie op een kaart")
@@ -98,7 +88,7 @@ def test_a_kind_with_no_more_items_than_its_window_is_counted_exactly(
     assert outcome.facets["type"] == {"card": 1, "lesson": 100}
 
 
-def test_a_filtered_search_counts_exactly(client, make_lesson, small_window, hundred_of_each):
+def test_a_filtered_search_counts_exactly(search_page, client, make_lesson, small_window, hundred_visible):
     dated_lessons(make_lesson, [f"Heisessie {number}" for number in range(6)])
     outcome, page = search_page(client, "heisessie", stream="social")
     assert not outcome.estimated
@@ -107,7 +97,7 @@ def test_a_filtered_search_counts_exactly(client, make_lesson, small_window, hun
 
 
 def test_too_few_matches_in_the_window_are_counted_exactly(
-    client, make_lesson, small_window, hundred_of_each, monkeypatch
+    search_page, client, make_lesson, small_window, hundred_visible, monkeypatch
 ):
     monkeypatch.setattr(estimate, "MIN_MATCHES", 30)
     dated_lessons(make_lesson, [f"Heisessie {number}" for number in range(6)])
