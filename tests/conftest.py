@@ -262,3 +262,17 @@ def search_page():
         return response.context["outcome"], response.content.decode()
 
     return page
+
+
+@pytest.fixture
+def shown_as_estimate():
+    """Checks that a search of lessons counted `total` as an estimate and says so on page and API."""
+
+    def check(client, outcome, page, query, total):
+        assert outcome.estimated
+        assert outcome.total == outcome.facets["type"]["lesson"] == total
+        assert f"Ongeveer {total} resultaten" in page
+        data = client.get("/api/zoeken/", {"q": query}).json()
+        assert data["estimated"] is True and data["total"] == total
+
+    return check
