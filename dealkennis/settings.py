@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # In the upper layer, as it draws the follow buttons of the follows app.
+            "libraries": {"heatmaps": "dealkennis.web.heatmaps"},
         },
     },
 ]

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 CELL = re.compile(r'<td class="utrecht-table__cell heat heat-(\d)">(.*?)</td>', re.S)
 CELL_LINK = re.compile(r'<a href="([^"]+)" class="utrecht-link matrix-link">(\d+) items?<span')
 SHARE_LINK = re.compile(r'<a class="utrecht-link share-link" href="([^"]+)">')
+CELL_LINK_URLS = re.compile(r'<a href="([^"]+)" class="utrecht-link matrix-link">')
 NEXT_PAGE = re.compile(r'<a class="utrecht-link" href="([^"]+)" rel="next">')
 
 
@@ -121,3 +122,25 @@ def test_the_heatmap_speaks_english_when_chosen(client, make_lesson):
 def test_signing_in_from_a_share_link_keeps_its_suggested_classification(client):
     content = client.get("/lessen/delen/", {"order": "third", "level": "collaboration"}).content.decode()
     assert "?next=/lessen/delen/%3Forder%3Dthird%26level%3Dcollaboration" in content
+
+
+def test_the_heatmap_caption_escapes_the_programme_name(client):
+    from dealkennis.models import Programme
+
+    # Markup is taken out of plain-text fields on save; what is left must still be escaped.
+    Programme.objects.create(name='Deals "A & B"', slug="vreemde-deals", ministries="BZK")
+    content = client.get("/programmas/vreemde-deals/").content.decode()
+    assert content.count("— Deals &quot;A &amp; B&quot;</caption>") == 2
+
+
+def test_the_heatmap_follows_each_readers_language_in_one_process(client, programme, make_lesson):
+    make_lesson(order="first", level="task")
+    dutch = client.get(f"/programmas/{programme.slug}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/programmas/{programme.slug}/").content.decode()
+    assert "Hier leert nog niemand." in dutch and "Hier leert nog niemand." not in english
+    assert "Nobody learns here yet." in english
+    # The same cells link to the same searches, within the programme, in both languages.
+    links = [sorted(cell[2] for cell in heat_cells(client, f"/programmas/{programme.slug}/"))]
+    assert all(f"programme={programme.slug}" in url for url in links[0])
+    assert sorted(html.unescape(url) for url in CELL_LINK_URLS.findall(dutch)) == links[0]

@@ -60,6 +60,20 @@ def test_lesson_list_filters_by_classification(client, make_lesson, query, expec
     assert titles == [expected]
 
 
+def test_the_filter_form_keeps_the_readers_choices_and_escapes_the_programmes(client, programme):
+    from dealkennis.models import Programme
+
+    Programme.objects.create(name='Deals "A & B"', slug="vreemde-deals", ministries="BZK")
+    content = client.get("/lessen/?programme=vreemde-deals&stream=social&level=task").content.decode()
+    assert '<option value="vreemde-deals" selected>Deals &quot;A &amp; B&quot;</option>' in content
+    assert '<option value="green-deals">Green Deals</option>' in content
+    assert '<option value="social" selected>' in content and '<option value="task" selected>' in content
+    assert content.count(" selected>") == 3
+    for name in ("programme", "stream", "mode", "order", "level"):
+        select = f'class="utrecht-select utrecht-select--html-select" id="filter-{name}" name="{name}">'
+        assert select in content
+
+
 def test_list_filters_by_programme_and_tag(client, make_card, other_programme):
     make_card(title="Green met tag", tags=["juridisch"])
     make_card(title="Green zonder tag")

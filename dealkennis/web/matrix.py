@@ -5,14 +5,15 @@ to the table's fullest cell, always with the number written in it, and an
 empty cell invites the reader to share an experience classified just so.
 """
 
+import functools
 import math
 from collections import Counter
 from urllib.parse import urlencode
 
 from django.db.models import Sum
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from dealkennis import framework
 from dealkennis.caching import ContentVersion
@@ -42,61 +43,18 @@ def learning_matrix(user, programme=None, version=None):
         lambda: _matrix_counts(user, programme),
         version=version,
     )
+    orders, streams = _layout(get_language(), get_script_prefix(), programme.slug if programme else None)
 
-    # Each of the 16 cells links twice: the two addresses are looked up once.
-    search_url, share_url = reverse("search"), reverse("lesson-share")
-
-    def link(**filters):
-        if programme is not None:
-            filters["programme"] = programme.slug
-        return f"{search_url}?{urlencode(filters)}"
-
-    def share(**filters):
-        if programme is not None:
-            filters["programme"] = programme.slug
-        return f"{share_url}?{urlencode(filters)}"
+    def counted(cell, count):
+        return {**cell, "count": count, "count_label": _count_label(count)}
 
     orders = [
-        {
-            "code": order,
-            "label": order.label,
-            "question": ORDER_QUESTIONS[order],
-            "meaning": framework.ORDERS[order],
-            "cells": [
-                {
-                    "level": level,
-                    "text": framework.CELLS[order, level],
-                    "count": cell_counts[order, level],
-                    "count_label": _count_label(cell_counts[order, level]),
-                    "place": f"{order.label}, {level.label}",
-                    "url": link(order=order, level=level),
-                    "share_url": share(order=order, level=level),
-                }
-                for level in Level
-            ],
-        }
-        for order in Order
+        {**row, "cells": [counted(cell, cell_counts[row["code"], cell["level"]]) for cell in row["cells"]]}
+        for row in orders
     ]
     streams = [
-        {
-            "code": stream,
-            "label": stream.label,
-            "core": framework.STREAMS[stream]["core"],
-            "network": framework.STREAMS[stream]["network"],
-            "cells": [
-                {
-                    "mode": mode,
-                    "text": framework.STREAMS[stream][mode],
-                    "count": stream_counts[stream, mode],
-                    "count_label": _count_label(stream_counts[stream, mode]),
-                    "place": f"{stream.label}, {mode.label}",
-                    "url": link(stream=stream, mode=mode),
-                    "share_url": share(stream=stream, mode=mode),
-                }
-                for mode in Mode
-            ],
-        }
-        for stream in Stream
+        {**row, "cells": [counted(cell, stream_counts[row["code"], cell["mode"]]) for cell in row["cells"]]}
+        for row in streams
     ]
     return {
         "orders": orders,
@@ -106,6 +64,63 @@ def learning_matrix(user, programme=None, version=None):
         "order_legend": _shade(row["cells"] for row in orders),
         "stream_legend": _shade(stream["cells"] for stream in streams),
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(language, script_prefix, programme_slug):
+    """The tables without their counts: labels, explanations and links, the same for every request.
+
+    Per language, script prefix and programme: building them (64 links, the
+    labels translated) took a cold programme page about as long as the
+    statement counting the items.
+    """
+    # Each of the 16 cells links twice: the two addresses are looked up once.
+    search_url, share_url = reverse("search"), reverse("lesson-share")
+
+    def query(**filters):
+        if programme_slug is not None:
+            filters["programme"] = programme_slug
+        return urlencode(filters)
+
+    orders = [
+        {
+            "code": order,
+            "label": str(order.label),
+            "question": str(ORDER_QUESTIONS[order]),
+            "meaning": str(framework.ORDERS[order]),
+            "cells": [
+                {
+                    "level": level,
+                    "text": str(framework.CELLS[order, level]),
+                    "place": f"{order.label}, {level.label}",
+                    "url": f"{search_url}?{query(order=order, level=level)}",
+                    "share_url": f"{share_url}?{query(order=order, level=level)}",
+                }
+                for level in Level
+            ],
+        }
+        for order in Order
+    ]
+    streams = [
+        {
+            "code": stream,
+            "label": str(stream.label),
+            "core": str(framework.STREAMS[stream]["core"]),
+            "network": str(framework.STREAMS[stream]["network"]),
+            "cells": [
+                {
+                    "mode": mode,
+                    "text": str(framework.STREAMS[stream][mode]),
+                    "place": f"{stream.label}, {mode.label}",
+                    "url": f"{search_url}?{query(stream=stream, mode=mode)}",
+                    "share_url": f"{share_url}?{query(stream=stream, mode=mode)}",
+                }
+                for mode in Mode
+            ],
+        }
+        for stream in Stream
+    ]
+    return orders, streams
 
 
 def _count_label(count):
