@@ -144,3 +144,19 @@ def test_the_heatmap_follows_each_readers_language_in_one_process(client, progra
     links = [sorted(cell[2] for cell in heat_cells(client, f"/programmas/{programme.slug}/"))]
     assert all(f"programme={programme.slug}" in url for url in links[0])
     assert sorted(html.unescape(url) for url in CELL_LINK_URLS.findall(dutch)) == links[0]
+
+
+def test_a_request_never_changes_the_heatmap_layout_kept_for_the_next(make_lesson):
+    from django.contrib.auth.models import AnonymousUser
+
+    from dealkennis.web.matrix import learning_matrix
+
+    make_lesson(order="first", level="task")
+    first = learning_matrix(AnonymousUser())
+    cell = first["orders"][0]["cells"][0]
+    cell["count"], cell["url"], cell["shade"] = 99, "/elders/", 0
+    first["orders"][0]["label"] = "Anders"
+    again = learning_matrix(AnonymousUser())
+    assert again["orders"][0]["label"] != "Anders"
+    assert (again["orders"][0]["cells"][0]["count"], again["orders"][0]["cells"][0]["shade"]) == (1, 3)
+    assert again["orders"][0]["cells"][0]["url"].startswith("/zoeken/?")
