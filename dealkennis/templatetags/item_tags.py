@@ -12,7 +12,9 @@ import html
 import re
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -86,6 +88,11 @@ def item_kind(item):
     kind = f"{escaped(_kind_label(language, item._meta.model))} · {escaped(item.programme.name)}"
     badge = _internal_badge(language) if item.is_internal else ""
     return mark_safe(f'<p class="item-kind">{kind}{badge}</p>')  # noqa: S308 - every value is escaped
+
+
+def shown_number(count):
+    """What the template engine shows for a number: plain digits unless thousands are grouped."""
+    return localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count)
 
 
 def escaped(value):

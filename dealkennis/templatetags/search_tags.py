@@ -11,13 +11,11 @@ import functools
 import html
 
 from django import template
-from django.conf import settings
-from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dealkennis.templatetags.item_tags import escaped
+from dealkennis.templatetags.item_tags import escaped, shown_number
 
 register = template.Library()
 
@@ -36,7 +34,7 @@ def facet_group(group):
             f'\n          <li><a class="utrecht-link{chosen[0]}"'
             f' href="{escaped(option["url"])}"{chosen[1]}>'
             f"{_remove_label(language) if active else ''}{escaped(option['label'])}"
-            f' <span class="count">({_number(option["count"])})</span></a></li>'
+            f' <span class="count">({shown_number(option["count"])})</span></a></li>'
         )
     name = escaped(group["name"])
     return mark_safe(  # noqa: S308 - every value is escaped above and here
@@ -44,11 +42,6 @@ def facet_group(group):
         f' id="facet-{name}">{escaped(group["label"])}</h3>\n        <ul>{"".join(options)}\n'
         "        </ul>\n      </section>"
     )
-
-
-def _number(count):
-    # What the template engine shows for a number: plain digits unless thousands are grouped.
-    return localize(count) if settings.USE_THOUSAND_SEPARATOR else str(count)
 
 
 @functools.cache

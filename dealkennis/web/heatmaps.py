@@ -17,8 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dealkennis.templatetags.item_tags import escaped
-from dealkennis.templatetags.search_tags import _number
+from dealkennis.templatetags.item_tags import escaped, shown_number
 from follows.templatetags.follow_tags import follow_button
 
 register = template.Library()
@@ -131,7 +130,7 @@ def _cell(context, cell, topic, follow_first=False):
 def _legend(legend):
     steps = []
     for step in legend:
-        low, high = _number(step["low"]), _number(step["high"])
+        low, high = shown_number(step["low"]), shown_number(step["high"])
         shown = low if low == high else f"{low}–{high}"
         steps.append(f' <span class="heat-swatch heat-{step["shade"]}">{shown}</span>')
     legend = _texts(get_language())["legend"]
