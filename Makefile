@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
+# The suite in one process per core (pytest-xdist). Whole files go to one
+# process (loadfile), so a module's servers and demo content start once.
+TEST_WORKERS ?= 2
 
 .PHONY: install run test lint format lock clean-db vendor messages chromium wrk oidc-provider redis bench bench-cold bench-import
 
@@ -24,7 +27,7 @@ test: install messages chromium wrk oidc-provider redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Compiled translations are committed; recompile when gettext is at hand.
 messages: install
